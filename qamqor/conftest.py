@@ -1,0 +1,65 @@
+"""Named personas for the suite: a kindergarten's consultation point and its people."""
+
+from __future__ import annotations
+
+import pytest
+
+from qamqor.core.testing import factories as f
+
+
+@pytest.fixture
+def kindergarten(db):
+    point = f.ConsultationPointFactory(organization__name="№8 «Думан» балабақшасы", organization__name_ru="Детский сад №8 «Думан»")
+    return point.organization
+
+
+@pytest.fixture
+def other_kindergarten(db):
+    return f.ConsultationPointFactory().organization
+
+
+@pytest.fixture
+def room(kindergarten):
+    return f.RoomFactory(organization=kindergarten, name="Психолог кабинеті")
+
+
+@pytest.fixture
+def methodist(kindergarten):
+    return f.staff(kindergarten, "methodist", full_name="Ахметова Гүлнар Серікқызы", username="methodist")
+
+
+@pytest.fixture
+def head(kindergarten):
+    return f.staff(kindergarten, "head", full_name="Бекова Сәуле Әлібекқызы", username="head")
+
+
+@pytest.fixture
+def psychologist(kindergarten, room):
+    m = f.staff(kindergarten, "psychologist", full_name="Оспанова Айгүл Маратқызы", username="psychologist")
+    f.weekly_hours(m, room=room)
+    return m
+
+
+@pytest.fixture
+def speech_therapist(kindergarten):
+    m = f.staff(kindergarten, "speech_therapist", full_name="Жұмабаева Ләззат Қайратқызы", username="speech")
+    f.weekly_hours(m, room=f.RoomFactory(organization=kindergarten, name="Логопед кабинеті"))
+    return m
+
+
+@pytest.fixture
+def parent(kindergarten):
+    return f.ParentFactory(organization=kindergarten, full_name="Сейтқали Динара Ерланқызы", phone="+77011234567")
+
+
+@pytest.fixture
+def child(parent):
+    return f.ChildFactory(parent=parent, full_name="Сейтқали Әлихан")
+
+
+@pytest.fixture
+def district_officer(kindergarten):
+    from qamqor.orgs.models import Membership
+
+    user = f.UserFactory(username="officer", full_name="Омаров Ерлан")
+    return Membership.objects.create(user=user, role="district_officer", district=kindergarten.district)

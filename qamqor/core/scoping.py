@@ -1,0 +1,89 @@
+"""What a user may see: the one scoping function every queryset passes through.
+
+`visible_to(user, queryset)` asks the queryset's own `scoped(scope)` method, so each model
+states its rule next to its fields, and every view gets it the same way. What is not visible
+answers 404, never 403: another organisation's ids are not confirmed to exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+Q = TypeVar("Q", bound=QuerySet)
+
+# Role codes are repeated here (not imported from orgs) so core stays at the bottom of the
+# dependency order; orgs.roles asserts they agree.
+MANAGER_ROLE_CODES = frozenset({"head", "director", "deputy", "methodist"})
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool = False
+    # organisation id -> the role codes the user holds there
+    roles_by_org: dict[int, frozenset[str]] = field(default_factory=dict)
+    membership_ids: frozenset[int] = frozenset()
+    district_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+
+    @property
+    def staff_org_ids(self) -> frozenset[int]:
+        return frozenset(self.roles_by_org)
+
+    @property
+    def manager_org_ids(self) -> frozenset[int]:
+        return frozenset(org for org, roles in self.roles_by_org.items() if roles & MANAGER_ROLE_CODES)
+
+    def roles_in(self, organization_id: int) -> frozenset[str]:
+        return self.roles_by_org.get(organization_id, frozenset())
+
+    def manages(self, organization_id: int) -> bool:
+        return bool(self.roles_in(organization_id) & MANAGER_ROLE_CODES)
+
+
+EMPTY_SCOPE = Scope(user_id=None)
+
+
+def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """The user's roles, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return EMPTY_SCOPE
+    cached = getattr(user, "_qamqor_scope", None)
+    if cached is not None:
+        return cached
+    from qamqor.orgs.models import Membership  # core sits below orgs; imported lazily on purpose
+
+    roles: dict[int, set[str]] = {}
+    membership_ids, districts, regions = set(), set(), set()
+    for m in Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
+        "id", "role", "organization_id", "district_id", "region_id"
+    ):
+        membership_id, role, org_id, district_id, region_id = m
+        membership_ids.add(membership_id)
+        if org_id:
+            roles.setdefault(org_id, set()).add(role)
+        if district_id:
+            districts.add(district_id)
+        if region_id:
+            regions.add(region_id)
+    scope = Scope(
+        user_id=user.pk,
+        is_superuser=user.is_superuser,
+        roles_by_org={org: frozenset(r) for org, r in roles.items()},
+        membership_ids=frozenset(membership_ids),
+        district_ids=frozenset(districts),
+        region_ids=frozenset(regions),
+    )
+    user._qamqor_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+def visible_to(user: AbstractBaseUser | AnonymousUser, queryset: Q) -> Q:
+    """The rows of `queryset` this user may see, by the model's own `scoped()` rule."""
+    return queryset.scoped(scope_for(user))  # type: ignore[attr-defined]

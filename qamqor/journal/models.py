@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qamqor.core.academic_year import academic_year_label
+from qamqor.core.scoping import Scope
+from qamqor.families.models import Child, Parent
+from qamqor.orgs.models import Membership, Organization
+from qamqor.orgs.roles import Role
+from qamqor.scheduling.models import Appointment
+
+
+def _role_codes_default() -> list[str]:
+    return []
+
+
+class Topic(models.Model):
+    """A topic of the bilingual catalogue (seed 000's sample topics to start with) and the
+    specialist roles that know it: the editable topic-to-roles map used for routing."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    roles = models.JSONField(
+        _("specialist roles"), default=_role_codes_default, blank=True, help_text=_("Role codes suggested for this topic.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        known = set(Role.values)
+        unknown = [r for r in self.roles or [] if r not in known]
+        if unknown:
+            raise ValidationError({"roles": _("Unknown roles: %(roles)s") % {"roles": ", ".join(unknown)}})
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("phone")
+    WRITTEN = "written", _("written application")
+    IN_PERSON = "in_person", _("in person (pre-registered)")
+    WALK_IN = "walk_in", _("in person (walk-in)")
+    ONLINE = "online", _("online form")
+    TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("email")
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("new")
+    ROUTED = "routed", _("routed")
+    SCHEDULED = "scheduled", _("scheduled")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+    NO_SHOW = "no_show", _("no-show")
+
+
+# Which status may follow which; anything else is refused by the services.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.ROUTED, Status.DONE, Status.CANCELLED}),
+    Status.ROUTED: frozenset({Status.SCHEDULED, Status.CANCELLED, Status.ROUTED}),
+    Status.SCHEDULED: frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED, Status.ROUTED, Status.SCHEDULED}),
+    Status.NO_SHOW: frozenset({Status.ROUTED, Status.SCHEDULED, Status.CANCELLED}),
+    Status.DONE: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+OPEN_STATUSES = frozenset({Status.NEW, Status.ROUTED, Status.SCHEDULED, Status.NO_SHOW})
+
+
+class JournalCounter(models.Model):
+    """The last number given in an organisation's journal for an academic year. Intake locks
+    this row, so numbers are consecutive without gaps or duplicates under concurrency."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "academic_year"], name="journal_counter_unique")]
+
+
+class RequestQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> RequestQuerySet:
+        # The methodist, head and deputy run the whole journal; a specialist sees the requests
+        # routed to them; officers see no personal data at all.
+        return self.filter(
+            Q(organization_id__in=scope.manager_org_ids)
+            | Q(
+                organization_id__in=scope.staff_org_ids,
+                pk__in=Request.specialists.through.objects.filter(membership_id__in=scope.membership_ids).values(
+                    "request_id"
+                ),
+            )
+        )
+
+    def in_organization(self, organization: Organization | int) -> RequestQuerySet:
+        return self.filter(organization=organization)
+
+    def received_between(self, start: dt.date | None, end: dt.date | None) -> RequestQuerySet:
+        qs = self
+        if start:
+            qs = qs.filter(received_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
+        if end:
+            qs = qs.filter(received_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
+        return qs
+
+    def open(self) -> RequestQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def with_people(self) -> RequestQuerySet:
+        """Everything a journal row shows, in a constant number of queries."""
+        return self.select_related("parent", "child", "topic", "received_by").prefetch_related(
+            Prefetch(
+                "appointments",
+                queryset=Appointment.objects.active().prefetch_related("specialist_links__membership__user"),
+                to_attr="active_appointments",
+            )
+        )
+
+
+class Request(models.Model):
+    """One parent's request (өтініш / обращение) in the consultation point's journal."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="requests", verbose_name=_("organisation"))
+    academic_year = models.PositiveSmallIntegerField(_("academic year"))
+    number = models.PositiveIntegerField(_("number"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="requests", verbose_name=_("parent"))
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="requests", verbose_name=_("child"))
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="requests", verbose_name=_("topic"))
+    question = models.TextField(_("question"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("received by")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    specialists = models.ManyToManyField(
+        Membership, blank=True, related_name="routed_requests", verbose_name=_("routed to")
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    answered_by_phone = models.BooleanField(_("answered by phone at once"), default=False)
+    call_minutes = models.PositiveSmallIntegerField(_("call length, minutes"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("closed by")
+    )
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-number"]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "academic_year", "number"], name="request_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "received_at"]),
+            models.Index(fields=["organization", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.display_number}"
+
+    @property
+    def display_number(self) -> str:
+        return f"{self.number}/{academic_year_label(self.academic_year)}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def allowed_next(self) -> frozenset[str]:
+        return TRANSITIONS[self.status]
+
+
+class StatusChange(models.Model):
+    """Who moved a request to which status, and when: kept for every change."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("request"))
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.from_status} → {self.to_status}"

@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qamqor.core.scoping import Scope
+from qamqor.families.models import Child
+from qamqor.orgs.models import Membership, Organization, Room
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WorkingHoursQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> WorkingHoursQuerySet:
+        return self.filter(membership__organization_id__in=scope.staff_org_ids)
+
+
+class WorkingHours(models.Model):
+    """One weekly block of a specialist's consultation hours (the point's work schedule)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("specialist"))
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("room"))
+
+    objects = WorkingHoursQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["membership", "weekday", "starts"]
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="working_hours_end_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+    def clean(self) -> None:
+        if self.starts and self.ends and self.ends <= self.starts:
+            raise ValidationError({"ends": _("The end must be later than the start.")})
+        if self.room_id and self.membership_id and self.room.organization_id != self.membership.organization_id:
+            raise ValidationError({"room": _("The room belongs to another organisation.")})
+
+
+class ClosedDayQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> ClosedDayQuerySet:
+        return self.filter(organization_id__in=scope.staff_org_ids)
+
+
+class ClosedDay(models.Model):
+    """An organisation's own exception to the calendar: a closed day, or a working day moved
+    by decree (a Saturday worked as a given weekday). Public holidays come from holidays.KZ."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("organisation"))
+    date = models.DateField(_("date"))
+    is_closed = models.BooleanField(_("closed"), default=True)
+    works_as = models.PositiveSmallIntegerField(
+        _("works as"),
+        choices=Weekday.choices,
+        null=True,
+        blank=True,
+        help_text=_("For a transferred working day: whose weekday's hours apply."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ClosedDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("closed or transferred day")
+        verbose_name_plural = _("closed and transferred days")
+        constraints = [models.UniqueConstraint(fields=["organization", "date"], name="closed_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.date}"
+
+    def clean(self) -> None:
+        if not self.is_closed and self.works_as is None:
+            raise ValidationError({"works_as": _("Say whose weekday's hours a transferred working day follows.")})
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> AppointmentQuerySet:
+        # Managers see every appointment of their organisation; a specialist sees their own.
+        return self.filter(
+            Q(organization_id__in=scope.manager_org_ids)
+            | Q(organization_id__in=scope.staff_org_ids, specialist_links__membership_id__in=scope.membership_ids)
+        ).distinct()
+
+    def active(self) -> AppointmentQuerySet:
+        return self.exclude(status=Appointment.Status.CANCELLED)
+
+    def overlapping(self, starts_at: dt.datetime, ends_at: dt.datetime) -> AppointmentQuerySet:
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def for_specialist(self, membership: Membership) -> AppointmentQuerySet:
+        return self.filter(specialist_links__membership=membership)
+
+    def on_day(self, day: dt.date) -> AppointmentQuerySet:
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return self.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
+
+    def upcoming(self) -> AppointmentQuerySet:
+        return self.filter(starts_at__gte=timezone.now())
+
+
+class Appointment(models.Model):
+    """A booked consultation: one time, one or several specialists, a room, maybe a child.
+
+    The database refuses overlaps (PostgreSQL exclusion constraints, see migration 0002):
+    a specialist, a room or a child is never in two active appointments at once.
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        DONE = "done", _("held")
+        NO_SHOW = "no_show", _("no-show")
+        CANCELLED = "cancelled", _("cancelled")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("organisation"))
+    request = models.ForeignKey(
+        "journal.Request", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("request")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("room"))
+    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("child"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    is_online = models.BooleanField(_("online"), default=False)
+    meeting_url = models.URLField(_("meeting link"), blank=True)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("booked by"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    specialists = models.ManyToManyField(Membership, through="AppointmentSpecialist", related_name="appointments")
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_end_after_start")]
+        indexes = [models.Index(fields=["organization", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
+class AppointmentSpecialist(models.Model):
+    """A specialist in an appointment. The person and the time are copied here so one
+    exclusion constraint can keep a person out of two overlapping appointments, even across
+    the organisations where they work."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="specialist_links")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="appointment_links", verbose_name=_("specialist"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("specialist in an appointment")
+        verbose_name_plural = _("specialists in appointments")
+        constraints = [models.UniqueConstraint(fields=["appointment", "membership"], name="appointment_specialist_unique")]
+        indexes = [models.Index(fields=["person", "starts_at"])]
+
+    def __str__(self) -> str:
+        return str(self.membership)
