@@ -1,12 +1,8 @@
-"""Test settings shared by the whole suite: development defaults, fast password hashing."""
-
-import os
-
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret")
+"""Suite-wide test settings (the environment is set earlier by qamqor.core.testing.pytest_env)."""
 
 
 def pytest_configure(config):
     from django.conf import settings
 
+    # Hashing a password properly is slow on purpose; tests need speed, not secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,6 +35,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Opt in now to Django 6's https default for URL fields in forms (meeting links).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # The secret comes from the environment or a file (a Docker/systemd secret); only a debug
 # run may fall back to a throwaway development key.
@@ -189,6 +191,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # WeasyPrint's font subsetting logs every table at INFO.
+    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # Length of one consultation slot when a point does not set its own.

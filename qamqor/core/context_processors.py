@@ -6,15 +6,26 @@ from qamqor.core.scoping import scope_for
 
 
 def qamqor(request: HttpRequest) -> dict:
-    """What the base template needs: the user's roles for the menu, nothing queried eagerly."""
+    """What the base template needs: the user's roles for the menu and, lazily, the names of
+    their organisations (templates call the lambdas only where they are shown)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     scope = getattr(request, "scope", None) or scope_for(user)
     org_id = getattr(request, "organization_id", None)
-    roles = scope.roles_in(org_id) if org_id else frozenset()
+
+    def organizations():
+        from qamqor.orgs.models import Organization
+
+        return list(Organization.objects.filter(pk__in=scope.staff_org_ids).order_by("name"))
+
+    def current_organization():
+        return next((o for o in organizations() if o.pk == org_id), None)
+
     return {
         "is_manager": bool(org_id and scope.manages(org_id)),
-        "current_roles": roles,
-        "has_several_organizations": len(scope.staff_org_ids) > 1,
+        "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
+        "my_organizations": organizations,
+        "current_organization": current_organization,
+        "current_organization_id": org_id,
     }

@@ -13,7 +13,7 @@ from qamqor.core.scoping import Scope
 from qamqor.families.models import Child, Parent
 from qamqor.orgs.models import Membership, Organization
 from qamqor.orgs.roles import Role
-from qamqor.scheduling.models import Appointment
+from qamqor.scheduling.models import Appointment, AppointmentSpecialist
 
 
 def _role_codes_default() -> list[str]:
@@ -126,9 +126,12 @@ class RequestQuerySet(models.QuerySet):
         return self.select_related("parent", "child", "topic", "received_by").prefetch_related(
             Prefetch(
                 "appointments",
-                queryset=Appointment.objects.active().prefetch_related("specialist_links__membership__user"),
+                queryset=Appointment.objects.active().prefetch_related(
+                    Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user"))
+                ),
                 to_attr="active_appointments",
-            )
+            ),
+            Prefetch("specialists", queryset=Membership.objects.select_related("user")),
         )
 
 
@@ -185,6 +188,23 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def specialist_names(self) -> list[str]:
+        """Who consults: the people booked for it, or those it was routed to. Uses with_people()."""
+        names = [
+            link.membership.person_name
+            for appointment in getattr(self, "active_appointments", [])
+            for link in appointment.specialist_links.all()
+        ]
+        return list(dict.fromkeys(names)) or [m.person_name for m in self.specialists.all()]
+
+    @property
+    def next_appointment(self):
+        appointments = getattr(self, "active_appointments", None)
+        if appointments is None:
+            appointments = list(self.appointments.active())
+        return appointments[-1] if appointments else None
 
     def allowed_next(self) -> frozenset[str]:
         return TRANSITIONS[self.status]

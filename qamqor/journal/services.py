@@ -196,3 +196,43 @@ def request_cancel(*, request: Request, by, note: str = "") -> Request:
         appointment_set_status(appointment=appointment, status=Appointment.Status.CANCELLED)
     _set_status(request, Status.CANCELLED, by=by, note=note)
     return request
+
+
+@transaction.atomic
+def request_register(
+    *,
+    organization: Organization,
+    received_by,
+    channel: str,
+    topic: Topic,
+    question: str,
+    parent: Parent | None = None,
+    new_parent: dict | None = None,
+    child: Child | None = None,
+    new_child: dict | None = None,
+    answer: str = "",
+    recommendations: str = "",
+    call_minutes: int | None = None,
+) -> Request:
+    """The intake form's one unit of work: a new parent and child (with their consents) and
+    the request are saved together or not at all."""
+    from qamqor.families.services import child_create, parent_create
+
+    if parent is None:
+        if not new_parent:
+            raise ValidationError(_("Choose a parent or enter a new one."), code="no_parent")
+        parent = parent_create(organization=organization, recorded_by=received_by, **new_parent)
+    if child is None and new_child:
+        child = child_create(parent=parent, recorded_by=received_by, **new_child)
+    return request_intake(
+        organization=organization,
+        channel=channel,
+        parent=parent,
+        child=child,
+        topic=topic,
+        question=question,
+        received_by=received_by,
+        answer=answer,
+        recommendations=recommendations,
+        call_minutes=call_minutes,
+    )

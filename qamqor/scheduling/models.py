@@ -142,7 +142,7 @@ class Appointment(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
     is_online = models.BooleanField(_("online"), default=False)
     meeting_url = models.URLField(_("meeting link"), blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("booked by"))
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("booked by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     specialists = models.ManyToManyField(Membership, through="AppointmentSpecialist", related_name="appointments")
 

@@ -101,6 +101,7 @@ def weekly_hours(membership: Membership, *, room: Room | None = None, start: str
 class ParentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Parent
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     full_name = factory.Sequence(lambda n: f"Нұрланова Динара Серікқызы {n}")
@@ -127,3 +128,22 @@ class ChildFactory(factory.django.DjangoModelFactory):
 
 def topic(code: str = "speech") -> Topic:
     return Topic.objects.get(code=code)
+
+
+def next_working_monday(after_days: int = 7) -> dt.date:
+    """A Monday at least `after_days` ahead that is not a public holiday."""
+    from django.utils import timezone
+
+    from qamqor.scheduling.calendar import public_holidays
+
+    day = timezone.localdate() + dt.timedelta(days=after_days)
+    while day.weekday() != 0 or day in public_holidays(day.year):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def at(day: dt.date, hhmm: str) -> dt.datetime:
+    """An aware datetime in Asia/Almaty."""
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(hhmm)))

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('is_online', models.BooleanField(default=False, verbose_name='online')),
                 ('meeting_url', models.URLField(blank=True, verbose_name='meeting link')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('booked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
+                ('booked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='booked by')),
                 ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='families.child', verbose_name='child')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='orgs.organization', verbose_name='organisation')),
                 ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='journal.request', verbose_name='request')),

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from qamqor.core.access import SESSION_KEY, current_organization_id
+from qamqor.core.scoping import scope_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person where their work is: the journal, "my day", or the admin."""
+    scope = scope_for(request.user)
+    org_id = current_organization_id(request, scope)
+    if org_id is not None:
+        return redirect("journal:list" if scope.manages(org_id) else "scheduling:my_day")
+    if request.user.is_superuser:
+        return redirect("admin:index")
+    return render(request, "core/no_role.html", status=403)
+
+
+@require_POST
+@login_required
+def switch_organization(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    try:
+        org_id = int(request.POST.get("organization", ""))
+    except ValueError:
+        org_id = None
+    if org_id in scope.staff_org_ids:
+        request.session[SESSION_KEY] = org_id
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "home"
+    return redirect(target)

@@ -1,0 +1,90 @@
+"""The journal in its official shape (seed 000, seed 001 §7): print view, PDF and XLSX.
+
+Columns: date, time, parent's full name, child, topic, specialist's full name,
+recommendations; the same rows for all three formats."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from qamqor.journal.models import Request
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    number: str
+    date: str
+    time: str
+    parent: str
+    child: str
+    topic: str
+    specialists: str
+    recommendations: str
+
+
+def journal_columns() -> list[str]:
+    return [_("№"), _("Date"), _("Time"), _("Parent's full name"), _("Child"), _("Topic"), _("Specialist's full name"), _("Recommendations")]
+
+
+def journal_rows(requests: Iterable[Request]) -> list[JournalRow]:
+    rows = []
+    for r in requests:
+        received = timezone.localtime(r.received_at)
+        recommendations = r.recommendations or r.answer
+        rows.append(
+            JournalRow(
+                number=str(r.number),
+                date=formats.date_format(received, "SHORT_DATE_FORMAT"),
+                time=received.strftime("%H:%M"),
+                parent=r.parent.full_name,
+                child=r.child.full_name if r.child else "",
+                topic=r.topic.name,
+                specialists=", ".join(r.specialist_names) or (r.received_by.get_full_name() if r.answered_by_phone and r.received_by else ""),
+                recommendations=recommendations,
+            )
+        )
+    return rows
+
+
+def journal_pdf(context: dict) -> bytes:
+    from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
+
+    html = render_to_string("journal/journal_print.html", {**context, "for_pdf": True})
+    return HTML(string=html).write_pdf()
+
+
+def journal_xlsx(*, title: str, subtitle: str, rows: list[JournalRow]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Journal")[:31]
+    sheet.append([title])
+    sheet.append([subtitle])
+    sheet.append([])
+    sheet.append(journal_columns())
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet["A1"].font = Font(bold=True, size=13)
+    for row in rows:
+        sheet.append(
+            [int(row.number), row.date, row.time, row.parent, row.child, row.topic, row.specialists, row.recommendations]
+        )
+    for letter, width in zip("ABCDEFGH", (6, 12, 8, 30, 24, 34, 30, 50)):
+        sheet.column_dimensions[letter].width = width
+    for line in sheet.iter_rows(min_row=5):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A5"
+    sheet.print_title_rows = "4:4"
+    sheet.page_setup.orientation = "landscape"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
