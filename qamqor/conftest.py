@@ -9,7 +9,9 @@ from qamqor.core.testing import factories as f
 
 @pytest.fixture
 def kindergarten(db):
-    point = f.ConsultationPointFactory(organization__name="№8 «Думан» балабақшасы", organization__name_ru="Детский сад №8 «Думан»")
+    point = f.ConsultationPointFactory(
+        organization__name="№8 «Думан» балабақшасы", organization__name_ru="Детский сад №8 «Думан»"
+    )
     return point.organization
 
 

@@ -7,7 +7,11 @@ from qamqor.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organization/", core_views.switch_organization, name="switch_organization"),
     path("journal/", include("qamqor.journal.urls")),

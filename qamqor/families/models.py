@@ -40,7 +40,9 @@ class Parent(models.Model):
         KK = "kk", "Қазақша"
         RU = "ru", "Русский"
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="parents", verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="parents", verbose_name=_("organisation")
+    )
     full_name = models.CharField(_("full name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
@@ -102,7 +104,9 @@ class ChildQuerySet(models.QuerySet):
 
 
 class Child(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="children", verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="children", verbose_name=_("organisation")
+    )
     parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent"))
     full_name = models.CharField(_("full name"), max_length=200)
     birth_date = models.DateField(_("birth date"))

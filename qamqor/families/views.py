@@ -23,7 +23,11 @@ def get_parent_for(user, pk: int) -> Parent:
 @staff_required
 def parent_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
-    parents = visible_to(request.user, Parent.objects.filter(organization_id=request.organization_id)).search(q).prefetch_related("children")
+    parents = (
+        visible_to(request.user, Parent.objects.filter(organization_id=request.organization_id))
+        .search(q)
+        .prefetch_related("children")
+    )
     page = Paginator(parents, 50).get_page(request.GET.get("page"))
     return render(request, "families/parent_list.html", {"page": page, "q": q})
 
@@ -31,12 +35,16 @@ def parent_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
-    return render(request, "families/parent_detail.html", {
-        "parent": parent,
-        "children": parent.children.all(),
-        "consents": parent.consents.select_related("recorded_by"),
-        "requests": visible_to(request.user, parent.requests.all()).select_related("topic")[:50],
-    })
+    return render(
+        request,
+        "families/parent_detail.html",
+        {
+            "parent": parent,
+            "children": parent.children.all(),
+            "consents": parent.consents.select_related("recorded_by"),
+            "requests": visible_to(request.user, parent.requests.all()).select_related("topic")[:50],
+        },
+    )
 
 
 @manager_required
@@ -44,7 +52,9 @@ def parent_new(request: HttpRequest) -> HttpResponse:
     form = ParentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            parent = parent_create(organization=Organization.objects.get(pk=request.organization_id), recorded_by=request.user, **form.cleaned_data)
+            parent = parent_create(
+                organization=Organization.objects.get(pk=request.organization_id), recorded_by=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -60,8 +70,15 @@ def child_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            child_create(parent=parent, full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"], iin=d["iin"],
-                         consent_method=d["consent_method"], recorded_by=request.user)
+            child_create(
+                parent=parent,
+                full_name=d["full_name"],
+                birth_date=d["birth_date"],
+                sex=d["sex"],
+                iin=d["iin"],
+                consent_method=d["consent_method"],
+                recorded_by=request.user,
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -31,7 +31,16 @@ class JournalRow:
 
 
 def journal_columns() -> list[str]:
-    return [_("№"), _("Date"), _("Time"), _("Parent's full name"), _("Child"), _("Topic"), _("Specialist's full name"), _("Recommendations")]
+    return [
+        _("№"),
+        _("Date"),
+        _("Time"),
+        _("Parent's full name"),
+        _("Child"),
+        _("Topic"),
+        _("Specialist's full name"),
+        _("Recommendations"),
+    ]
 
 
 def journal_rows(requests: Iterable[Request]) -> list[JournalRow]:
@@ -47,7 +56,8 @@ def journal_rows(requests: Iterable[Request]) -> list[JournalRow]:
                 parent=r.parent.full_name,
                 child=r.child.full_name if r.child else "",
                 topic=r.topic.name,
-                specialists=", ".join(r.specialist_names) or (r.received_by.get_full_name() if r.answered_by_phone and r.received_by else ""),
+                specialists=", ".join(r.specialist_names)
+                or (r.received_by.get_full_name() if r.answered_by_phone and r.received_by else ""),
                 recommendations=recommendations,
             )
         )

@@ -42,7 +42,9 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
     answered_now = forms.BooleanField(label=_("Answered at once"), required=False)
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
-    recommendations = forms.CharField(label=_("Recommendations"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+    recommendations = forms.CharField(
+        label=_("Recommendations"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+    )
     call_minutes = forms.IntegerField(label=_("Call length, minutes"), min_value=1, max_value=240, required=False)
 
     def __init__(self, *args, organization_id: int, **kwargs):
@@ -106,7 +108,13 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        kwargs = {"channel": d["channel"], "topic": d["topic"], "question": d["question"], "parent": d.get("parent"), "child": d.get("child")}
+        kwargs = {
+            "channel": d["channel"],
+            "topic": d["topic"],
+            "question": d["question"],
+            "parent": d.get("parent"),
+            "child": d.get("child"),
+        }
         if not d.get("parent"):
             kwargs["new_parent"] = {
                 "full_name": d["parent_full_name"],

@@ -92,6 +92,9 @@ class JournalCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "academic_year"], name="journal_counter_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.academic_year}: {self.last_number}"
+
 
 class RequestQuerySet(models.QuerySet):
     def scoped(self, scope: Scope) -> RequestQuerySet:
@@ -101,9 +104,7 @@ class RequestQuerySet(models.QuerySet):
             Q(organization_id__in=scope.manager_org_ids)
             | Q(
                 organization_id__in=scope.staff_org_ids,
-                pk__in=Request.specialists.through.objects.filter(membership_id__in=scope.membership_ids).values(
-                    "request_id"
-                ),
+                pk__in=Request.specialists.through.objects.filter(membership_id__in=scope.membership_ids).values("request_id"),
             )
         )
 
@@ -138,22 +139,29 @@ class RequestQuerySet(models.QuerySet):
 class Request(models.Model):
     """One parent's request (өтініш / обращение) in the consultation point's journal."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="requests", verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="requests", verbose_name=_("organisation")
+    )
     academic_year = models.PositiveSmallIntegerField(_("academic year"))
     number = models.PositiveIntegerField(_("number"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="requests", verbose_name=_("parent"))
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="requests", verbose_name=_("child"))
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="requests", verbose_name=_("child")
+    )
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="requests", verbose_name=_("topic"))
     question = models.TextField(_("question"))
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("received by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("received by"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
-    specialists = models.ManyToManyField(
-        Membership, blank=True, related_name="routed_requests", verbose_name=_("routed to")
-    )
+    specialists = models.ManyToManyField(Membership, blank=True, related_name="routed_requests", verbose_name=_("routed to"))
     answer = models.TextField(_("answer"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)

@@ -100,7 +100,9 @@ def request_intake(
     request.full_clean(exclude=["number"])
     request.number = _next_number(organization, year)
     request.save()
-    StatusChange.objects.create(request=request, from_status="", to_status=Status.NEW, changed_by=received_by, changed_at=received_at)
+    StatusChange.objects.create(
+        request=request, from_status="", to_status=Status.NEW, changed_by=received_by, changed_at=received_at
+    )
     if answer:
         request.answer = answer.strip()
         request.recommendations = recommendations.strip()

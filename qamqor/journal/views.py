@@ -41,7 +41,9 @@ def _specialists(organization_id: int):
 
 
 def _filtered_journal(request: HttpRequest) -> tuple[JournalFilterForm, object]:
-    form = JournalFilterForm(request.GET or None, specialists_queryset=_specialists(request.organization_id), statuses=Status.choices)
+    form = JournalFilterForm(
+        request.GET or None, specialists_queryset=_specialists(request.organization_id), statuses=Status.choices
+    )
     requests = visible_to(request.user, Request.objects.in_organization(request.organization_id))
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -75,8 +77,13 @@ def _export_context(request: HttpRequest) -> tuple[dict, list]:
     subtitle = organization.name + (f", {period}" if period else "")
     if d.get("specialist"):
         subtitle += f", {d['specialist'].person_name}"
-    return {"title": _("Journal of parents' requests to the consultation point"), "subtitle": subtitle,
-            "columns": journal_columns(), "rows": rows, "organization": organization}, rows
+    return {
+        "title": _("Journal of parents' requests to the consultation point"),
+        "subtitle": subtitle,
+        "columns": journal_columns(),
+        "rows": rows,
+        "organization": organization,
+    }, rows
 
 
 def _export_language(request: HttpRequest) -> str:
@@ -119,7 +126,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_register(
-                organization=Organization.objects.get(pk=request.organization_id), received_by=request.user, **form.service_kwargs()
+                organization=Organization.objects.get(pk=request.organization_id),
+                received_by=request.user,
+                **form.service_kwargs(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -157,8 +166,12 @@ def request_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             services.request_schedule(
-                request=item, specialists=list(d["specialists"]), starts_at=d["starts_at"], by=request.user,
-                is_online=d["is_online"], meeting_url=d.get("meeting_url", ""),
+                request=item,
+                specialists=list(d["specialists"]),
+                starts_at=d["starts_at"],
+                by=request.user,
+                is_online=d["is_online"],
+                meeting_url=d.get("meeting_url", ""),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -168,9 +181,17 @@ def request_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = list(form.cleaned_data["specialists"]) if form.is_bound and form.is_valid() else suggested[:1]
     start = _start_day(request)
     slots = free_slots(specialists=chosen, start=start, days=7) if chosen else []
-    return render(request, "journal/request_schedule.html", {
-        "item": item, "form": form, "suggested_ids": {m.pk for m in suggested}, "chosen": chosen, **_week_context(start, slots),
-    })
+    return render(
+        request,
+        "journal/request_schedule.html",
+        {
+            "item": item,
+            "form": form,
+            "suggested_ids": {m.pk for m in suggested},
+            "chosen": chosen,
+            **_week_context(start, slots),
+        },
+    )
 
 
 @manager_required
@@ -195,8 +216,11 @@ def _start_day(request: HttpRequest) -> dt.date:
 def _week_context(start: dt.date, slots) -> dict:
     today = timezone.localdate()
     return {
-        "days": _by_day(slots), "start": start, "today": today,
-        "prev_start": max(today, start - dt.timedelta(days=7)), "next_start": start + dt.timedelta(days=7),
+        "days": _by_day(slots),
+        "start": start,
+        "today": today,
+        "prev_start": max(today, start - dt.timedelta(days=7)),
+        "next_start": start + dt.timedelta(days=7),
     }
 
 

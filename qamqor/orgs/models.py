@@ -118,7 +118,9 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A role a person holds: in an organisation, or as an officer of a district or region."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")

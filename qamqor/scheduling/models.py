@@ -32,7 +32,9 @@ class WorkingHoursQuerySet(models.QuerySet):
 class WorkingHours(models.Model):
     """One weekly block of a specialist's consultation hours (the point's work schedule)."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("specialist"))
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("specialist")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("to"))
@@ -65,7 +67,9 @@ class ClosedDay(models.Model):
     """An organisation's own exception to the calendar: a closed day, or a working day moved
     by decree (a Saturday worked as a given weekday). Public holidays come from holidays.KZ."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("organisation")
+    )
     date = models.DateField(_("date"))
     is_closed = models.BooleanField(_("closed"), default=True)
     works_as = models.PositiveSmallIntegerField(
@@ -131,18 +135,24 @@ class Appointment(models.Model):
         NO_SHOW = "no_show", _("no-show")
         CANCELLED = "cancelled", _("cancelled")
 
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("organisation"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("organisation")
+    )
     request = models.ForeignKey(
         "journal.Request", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("request")
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("room"))
-    child = models.ForeignKey(Child, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("child"))
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("child")
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
     is_online = models.BooleanField(_("online"), default=False)
     meeting_url = models.URLField(_("meeting link"), blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("booked by"))
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("booked by")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     specialists = models.ManyToManyField(Membership, through="AppointmentSpecialist", related_name="appointments")
 
@@ -169,7 +179,9 @@ class AppointmentSpecialist(models.Model):
     the organisations where they work."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="specialist_links")
-    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="appointment_links", verbose_name=_("specialist"))
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="appointment_links", verbose_name=_("specialist")
+    )
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

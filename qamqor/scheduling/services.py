@@ -154,9 +154,7 @@ def working_block_for(membership: Membership, starts_at: dt.datetime, ends_at: d
         return None
     end_time = local_end.time() if local_end.date() == day else dt.time.max
     return (
-        WorkingHours.objects.filter(
-            membership=membership, weekday=weekday, starts__lte=local_start.time(), ends__gte=end_time
-        )
+        WorkingHours.objects.filter(membership=membership, weekday=weekday, starts__lte=local_start.time(), ends__gte=end_time)
         .select_related("room")
         .first()
     )
@@ -218,7 +216,9 @@ def _appointment_book(
         raise ValidationError(_("Choose at least one specialist."), code="no_specialist")
     for m in specialists:
         if m.organization_id != organization.pk or not m.is_active or m.role not in CONSULTING_ROLES:
-            raise ValidationError(_("%(name)s does not consult at this organisation.") % {"name": m.person_name}, code="not_specialist")
+            raise ValidationError(
+                _("%(name)s does not consult at this organisation.") % {"name": m.person_name}, code="not_specialist"
+            )
     if child is not None and child.organization_id != organization.pk:
         raise ValidationError(_("The child belongs to another organisation."), code="child_org")
     if room is not None and room.organization_id != organization.pk:
@@ -245,7 +245,9 @@ def _appointment_book(
 
     # Clear answers first; the constraints below catch whatever slips between check and insert.
     people = [m.user_id for m in specialists]
-    if AppointmentSpecialist.objects.filter(person_id__in=people, is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+    if AppointmentSpecialist.objects.filter(
+        person_id__in=people, is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists():
         raise SlotTaken(_("This time was just taken. Please choose another."), code="slot_taken")
     overlapping = Appointment.objects.active().overlapping(starts_at, ends_at)
     if room is not None and overlapping.filter(room=room).exists():
@@ -267,9 +269,7 @@ def _appointment_book(
     appointment.full_clean()
     appointment.save()
     AppointmentSpecialist.objects.bulk_create(
-        AppointmentSpecialist(
-            appointment=appointment, membership=m, person_id=m.user_id, starts_at=starts_at, ends_at=ends_at
-        )
+        AppointmentSpecialist(appointment=appointment, membership=m, person_id=m.user_id, starts_at=starts_at, ends_at=ends_at)
         for m in specialists
     )
     return appointment

@@ -32,20 +32,32 @@ def my_day(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user")))
         .order_by("starts_at")
     )
-    return render(request, "scheduling/my_day.html", {
-        "day": day, "appointments": appointments,
-        "prev_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
-        "open_statuses": {"scheduled", "routed"},
-        "routed_waiting": visible_to(request.user, Request.objects.filter(status="routed", specialists__user=request.user))
-        .in_organization(request.organization_id).select_related("parent", "topic")[:20],
-    })
+    return render(
+        request,
+        "scheduling/my_day.html",
+        {
+            "day": day,
+            "appointments": appointments,
+            "prev_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
+            "open_statuses": {"scheduled", "routed"},
+            "routed_waiting": visible_to(request.user, Request.objects.filter(status="routed", specialists__user=request.user))
+            .in_organization(request.organization_id)
+            .select_related("parent", "topic")[:20],
+        },
+    )
 
 
 def _work_schedule_context(organization_id: int) -> dict:
     organization = Organization.objects.select_related("consultation_point").get(pk=organization_id)
     specialists = (
-        Membership.objects.active().in_organization(organization_id).with_roles(CONSULTING_ROLES).select_related("user")
-        .prefetch_related(Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts")))
+        Membership.objects.active()
+        .in_organization(organization_id)
+        .with_roles(CONSULTING_ROLES)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
+        )
         .order_by("role", "user__full_name")
     )
     rows = []
@@ -63,7 +75,9 @@ def _work_schedule_context(organization_id: int) -> dict:
             r["days"] = r["days"][:5]
     today = timezone.localdate()
     closed = ClosedDay.objects.filter(organization_id=organization_id, date__gte=today, date__lte=today + dt.timedelta(days=62))
-    holidays = sorted(d for d in public_holidays(today.year) | public_holidays(today.year + 1) if today <= d <= today + dt.timedelta(days=62))
+    holidays = sorted(
+        d for d in public_holidays(today.year) | public_holidays(today.year + 1) if today <= d <= today + dt.timedelta(days=62)
+    )
     return {"organization": organization, "rows": rows, "weekdays": weekdays, "closed_days": closed, "holidays": holidays}
 
 

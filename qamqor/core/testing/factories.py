@@ -90,12 +90,11 @@ def staff(organization: Organization, role: str, *, full_name: str | None = None
     return MembershipFactory(organization=organization, role=role, user=UserFactory(**kwargs))
 
 
-def weekly_hours(membership: Membership, *, room: Room | None = None, start: str = "09:00", end: str = "13:00",
-                 weekdays: range = range(5)) -> list[WorkingHours]:
+def weekly_hours(
+    membership: Membership, *, room: Room | None = None, start: str = "09:00", end: str = "13:00", weekdays: range = range(5)
+) -> list[WorkingHours]:
     starts, ends = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
-    return [
-        WorkingHours.objects.create(membership=membership, weekday=d, starts=starts, ends=ends, room=room) for d in weekdays
-    ]
+    return [WorkingHours.objects.create(membership=membership, weekday=d, starts=starts, ends=ends, room=room) for d in weekdays]
 
 
 class ParentFactory(factory.django.DjangoModelFactory):

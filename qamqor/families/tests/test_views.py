@@ -23,12 +23,19 @@ def test_other_organisations_parent_is_404(client, methodist, other_kindergarten
 
 def test_new_parent_needs_a_valid_phone_and_consent(client, methodist):
     client.force_login(methodist.user)
-    response = client.post(reverse("families:parent_new"), {"full_name": "Ким Елена", "phone": "555", "language": "ru", "consent_method": "paper"})
+    response = client.post(
+        reverse("families:parent_new"), {"full_name": "Ким Елена", "phone": "555", "language": "ru", "consent_method": "paper"}
+    )
     assert "phone" in response.context["form"].errors
-    response = client.post(reverse("families:parent_new"), {"full_name": "Ким Елена", "phone": "+7 705 111 22 33", "language": "ru"})
+    response = client.post(
+        reverse("families:parent_new"), {"full_name": "Ким Елена", "phone": "+7 705 111 22 33", "language": "ru"}
+    )
     assert "consent_method" in response.context["form"].errors
     assert Parent.objects.count() == 0
-    response = client.post(reverse("families:parent_new"), {"full_name": "Ким Елена", "phone": "+7 705 111 22 33", "language": "ru", "consent_method": "online"})
+    response = client.post(
+        reverse("families:parent_new"),
+        {"full_name": "Ким Елена", "phone": "+7 705 111 22 33", "language": "ru", "consent_method": "online"},
+    )
     assert response.status_code == 302
     assert Parent.objects.get().consents.get().method == "online"
 
@@ -36,7 +43,14 @@ def test_new_parent_needs_a_valid_phone_and_consent(client, methodist):
 def test_child_needs_consent_and_a_matching_iin(client, methodist, parent):
     client.force_login(methodist.user)
     url = reverse("families:child_new", args=[parent.pk])
-    good = {"full_name": "Әбенов Нұрсұлтан", "birth_date": "2005-07-12", "sex": "m", "iin": "050712500121", "consent": "on", "consent_method": "paper"}
+    good = {
+        "full_name": "Әбенов Нұрсұлтан",
+        "birth_date": "2005-07-12",
+        "sex": "m",
+        "iin": "050712500121",
+        "consent": "on",
+        "consent_method": "paper",
+    }
     for bad in ({"consent": ""}, {"iin": "050712500122"}, {"sex": "f"}, {"birth_date": "2090-01-01"}):
         response = client.post(url, {**good, **bad})
         assert response.status_code == 200, bad

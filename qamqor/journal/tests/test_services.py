@@ -32,7 +32,9 @@ def test_numbers_are_consecutive_per_organisation(parent, methodist, other_kinde
 
 
 def test_short_phone_question_closes_on_the_spot(parent, methodist):
-    request = intake(parent, methodist, answer="Күніне 10 минут жаттығу", recommendations="Артикуляциялық жаттығулар", call_minutes=10)
+    request = intake(
+        parent, methodist, answer="Күніне 10 минут жаттығу", recommendations="Артикуляциялық жаттығулар", call_minutes=10
+    )
     assert request.status == Status.DONE
     assert request.answered_by_phone
     assert [c.to_status for c in request.status_changes.all()] == ["new", "done"]
@@ -61,12 +63,16 @@ def test_topic_suggests_specialists(parent, methodist, psychologist, speech_ther
 def test_route_book_complete(parent, child, methodist, psychologist, speech_therapist):
     request = intake(parent, methodist, child=child)
     when = f.at(f.next_working_monday(), "10:00")
-    appointment = request_schedule(request=request, specialists=[speech_therapist, psychologist], starts_at=when, by=methodist.user)
+    appointment = request_schedule(
+        request=request, specialists=[speech_therapist, psychologist], starts_at=when, by=methodist.user
+    )
     request.refresh_from_db()
     assert request.status == Status.SCHEDULED
     assert set(appointment.specialists.all()) == {speech_therapist, psychologist}
     assert appointment.child == child
-    request_complete(request=request, recommendations="Ойындар: «Кім не айтады?»", outcome="Кеңес берілді", by=speech_therapist.user)
+    request_complete(
+        request=request, recommendations="Ойындар: «Кім не айтады?»", outcome="Кеңес берілді", by=speech_therapist.user
+    )
     request.refresh_from_db()
     appointment.refresh_from_db()
     assert request.status == Status.DONE
@@ -82,7 +88,9 @@ def test_route_book_complete(parent, child, methodist, psychologist, speech_ther
 
 def test_completing_needs_recommendations(parent, methodist, psychologist):
     request = intake(parent, methodist)
-    request_schedule(request=request, specialists=[psychologist], starts_at=f.at(f.next_working_monday(), "10:00"), by=methodist.user)
+    request_schedule(
+        request=request, specialists=[psychologist], starts_at=f.at(f.next_working_monday(), "10:00"), by=methodist.user
+    )
     with pytest.raises(ValidationError):
         request_complete(request=request, recommendations="  ", by=psychologist.user)
 
@@ -113,7 +121,9 @@ def test_reschedule_frees_the_old_time(parent, methodist, psychologist):
 def test_cancel_and_no_show(parent, methodist, psychologist):
     monday = f.next_working_monday()
     request = intake(parent, methodist)
-    appointment = request_schedule(request=request, specialists=[psychologist], starts_at=f.at(monday, "10:00"), by=methodist.user)
+    appointment = request_schedule(
+        request=request, specialists=[psychologist], starts_at=f.at(monday, "10:00"), by=methodist.user
+    )
     request_mark_no_show(request=request, by=psychologist.user)
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.NO_SHOW

@@ -12,8 +12,15 @@ from qamqor.journal.services import request_intake, request_schedule
 def make_requests(parent, methodist, count):
     return [
         request_intake(
-            organization=parent.organization, parent=parent, channel="phone", topic=f.topic("speech"),
-            question=f"Сұрақ {i}", received_by=methodist.user, answer="Жауап", recommendations="Ойындар: әғқңөұүһі ӘҒҚҢӨҰҮҺІ", call_minutes=5,
+            organization=parent.organization,
+            parent=parent,
+            channel="phone",
+            topic=f.topic("speech"),
+            question=f"Сұрақ {i}",
+            received_by=methodist.user,
+            answer="Жауап",
+            recommendations="Ойындар: әғқңөұүһі ӘҒҚҢӨҰҮҺІ",
+            call_minutes=5,
         )
         for i in range(count)
     ]
@@ -30,7 +37,9 @@ def test_journal_lists_requests_in_constant_queries(methodist_client, parent, me
     monday = f.next_working_monday()
 
     def schedule(hhmm):
-        open_one = request_intake(organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None)
+        open_one = request_intake(
+            organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None
+        )
         request_schedule(request=open_one, specialists=[psychologist], starts_at=f.at(monday, hhmm), by=methodist.user)
 
     schedule("09:00")
@@ -51,7 +60,9 @@ def test_journal_lists_requests_in_constant_queries(methodist_client, parent, me
 
 def test_another_organisations_request_answers_404(methodist_client, other_kindergarten):
     other_parent = f.ParentFactory(organization=other_kindergarten)
-    foreign = request_intake(organization=other_kindergarten, parent=other_parent, channel="phone", topic=f.topic(), question="?", received_by=None)
+    foreign = request_intake(
+        organization=other_kindergarten, parent=other_parent, channel="phone", topic=f.topic(), question="?", received_by=None
+    )
     assert methodist_client.get(reverse("journal:detail", args=[foreign.pk])).status_code == 404
     assert methodist_client.post(reverse("journal:cancel", args=[foreign.pk])).status_code == 404
     assert other_parent.full_name not in methodist_client.get(reverse("journal:list")).content.decode()
@@ -59,9 +70,15 @@ def test_another_organisations_request_answers_404(methodist_client, other_kinde
 
 def test_specialist_sees_only_requests_routed_to_them(client, parent, methodist, psychologist, speech_therapist):
     mine, theirs = make_requests(parent, methodist, 2)[0], None
-    mine = request_intake(organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="мен", received_by=None)
-    theirs = request_intake(organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="ол", received_by=None)
-    request_schedule(request=mine, specialists=[psychologist], starts_at=f.at(f.next_working_monday(), "10:00"), by=methodist.user)
+    mine = request_intake(
+        organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="мен", received_by=None
+    )
+    theirs = request_intake(
+        organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="ол", received_by=None
+    )
+    request_schedule(
+        request=mine, specialists=[psychologist], starts_at=f.at(f.next_working_monday(), "10:00"), by=methodist.user
+    )
     client.force_login(psychologist.user)
     assert client.get(reverse("journal:detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("journal:detail", args=[theirs.pk])).status_code == 404
@@ -83,12 +100,23 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_intake_of_a_new_parent_and_child(methodist_client):
-    response = methodist_client.post(reverse("journal:new"), {
-        "channel": "walk_in", "topic": f.topic("behaviour").pk, "question": "Бала ашуланшақ",
-        "parent_full_name": "Әбенова Гүлжан", "parent_phone": "8 701 555 12 34", "parent_language": "kk",
-        "consent_method": "paper", "child_full_name": "Әбенов Нұрсұлтан", "child_birth_date": "2005-07-12",
-        "child_sex": "m", "child_iin": "050712500121", "child_consent": "on",
-    })
+    response = methodist_client.post(
+        reverse("journal:new"),
+        {
+            "channel": "walk_in",
+            "topic": f.topic("behaviour").pk,
+            "question": "Бала ашуланшақ",
+            "parent_full_name": "Әбенова Гүлжан",
+            "parent_phone": "8 701 555 12 34",
+            "parent_language": "kk",
+            "consent_method": "paper",
+            "child_full_name": "Әбенов Нұрсұлтан",
+            "child_birth_date": "2005-07-12",
+            "child_sex": "m",
+            "child_iin": "050712500121",
+            "child_consent": "on",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     request = Request.objects.get()
     assert request.number == 1
@@ -112,10 +140,18 @@ def test_intake_of_a_new_parent_and_child(methodist_client):
 )
 def test_bad_intake_changes_nothing_and_says_why_in_kazakh(methodist_client, changes, field):
     data = {
-        "channel": "walk_in", "topic": f.topic("behaviour").pk, "question": "Сұрақ",
-        "parent_full_name": "Әбенова Гүлжан", "parent_phone": "87015551234", "parent_language": "kk",
-        "consent_method": "paper", "child_full_name": "Әбенов Нұрсұлтан", "child_birth_date": "2005-07-12",
-        "child_sex": "m", "child_iin": "050712500121", "child_consent": "on",
+        "channel": "walk_in",
+        "topic": f.topic("behaviour").pk,
+        "question": "Сұрақ",
+        "parent_full_name": "Әбенова Гүлжан",
+        "parent_phone": "87015551234",
+        "parent_language": "kk",
+        "consent_method": "paper",
+        "child_full_name": "Әбенов Нұрсұлтан",
+        "child_birth_date": "2005-07-12",
+        "child_sex": "m",
+        "child_iin": "050712500121",
+        "child_consent": "on",
     }
     data.update(changes)
     response = methodist_client.post(reverse("journal:new"), data, HTTP_ACCEPT_LANGUAGE="kk")
@@ -129,13 +165,22 @@ def test_bad_intake_changes_nothing_and_says_why_in_kazakh(methodist_client, cha
 
 def test_schedule_page_books_and_reports_a_clash(methodist_client, parent, methodist, psychologist):
     first, second = (
-        request_intake(organization=parent.organization, parent=parent, channel="phone", topic=f.topic("behaviour"), question=q, received_by=None)
+        request_intake(
+            organization=parent.organization,
+            parent=parent,
+            channel="phone",
+            topic=f.topic("behaviour"),
+            question=q,
+            received_by=None,
+        )
         for q in ("a", "b")
     )
     monday = f.next_working_monday()
     page = methodist_client.get(reverse("journal:schedule", args=[first.pk]))
     assert page.status_code == 200
-    slots = methodist_client.get(reverse("journal:slots", args=[first.pk]), {"specialists": psychologist.pk, "start": monday.isoformat()})
+    slots = methodist_client.get(
+        reverse("journal:slots", args=[first.pk]), {"specialists": psychologist.pk, "start": monday.isoformat()}
+    )
     assert f"{monday:%Y-%m-%d} 09:00" in slots.content.decode()
     data = {"specialists": [psychologist.pk], "starts_at": f"{monday:%Y-%m-%d} 10:00"}
     assert methodist_client.post(reverse("journal:schedule", args=[first.pk]), data).status_code == 302

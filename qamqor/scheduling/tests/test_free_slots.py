@@ -34,7 +34,10 @@ def test_own_closed_and_transferred_days(psychologist):
 def test_booked_time_is_not_free(psychologist, methodist):
     monday = f.next_working_monday()
     appointment_book(
-        organization=psychologist.organization, specialists=[psychologist], starts_at=f.at(monday, "10:00"), booked_by=methodist.user
+        organization=psychologist.organization,
+        specialists=[psychologist],
+        starts_at=f.at(monday, "10:00"),
+        booked_by=methodist.user,
     )
     starts = [s.starts_at for s in free_slots(specialists=[psychologist], start=monday, days=1)]
     assert f.at(monday, "10:00") not in starts

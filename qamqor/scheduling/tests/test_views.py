@@ -9,13 +9,21 @@ from qamqor.scheduling.models import ClosedDay
 
 
 def book_on(day, hhmm, parent, methodist, specialist):
-    request = request_intake(organization=parent.organization, parent=parent, channel="phone", topic=f.topic("behaviour"),
-                             question=f"сұрақ {hhmm}", received_by=None)
+    request = request_intake(
+        organization=parent.organization,
+        parent=parent,
+        channel="phone",
+        topic=f.topic("behaviour"),
+        question=f"сұрақ {hhmm}",
+        received_by=None,
+    )
     request_schedule(request=request, specialists=[specialist], starts_at=f.at(day, hhmm), by=methodist.user)
     return request
 
 
-def test_my_day_shows_the_days_appointments_in_constant_queries(client, parent, methodist, psychologist, django_assert_num_queries):
+def test_my_day_shows_the_days_appointments_in_constant_queries(
+    client, parent, methodist, psychologist, django_assert_num_queries
+):
     monday = f.next_working_monday()
     book_on(monday, "09:00", parent, methodist, psychologist)
     client.force_login(psychologist.user)
