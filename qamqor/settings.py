@@ -35,8 +35,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# Opt in now to Django 6's https default for URL fields in forms (meeting links).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # The secret comes from the environment or a file (a Docker/systemd secret); only a debug
 # run may fall back to a throwaway development key.

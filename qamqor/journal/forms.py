@@ -142,7 +142,7 @@ class ScheduleForm(BootstrapMixin, forms.Form):
     )
     starts_at = forms.DateTimeField(label=_("Time"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"])
     is_online = forms.BooleanField(label=_("Online consultation"), required=False)
-    meeting_url = forms.URLField(label=_("Meeting link"), required=False)
+    meeting_url = forms.URLField(label=_("Meeting link"), required=False, assume_scheme="https")
 
     def __init__(self, *args, specialists_queryset, **kwargs):
         super().__init__(*args, **kwargs)
