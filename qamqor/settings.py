@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "qamqor.families",
     "qamqor.journal",
     "qamqor.scheduling",
+    "qamqor.reports",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("journal/", include("qamqor.journal.urls")),
     path("parents/", include("qamqor.families.urls")),
     path("", include("qamqor.scheduling.urls")),
+    path("reports/", include("qamqor.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,7 @@ def qamqor(request: HttpRequest) -> dict:
 
     return {
         "is_manager": bool(org_id and scope.manages(org_id)),
+        "is_officer": bool(scope.district_ids or scope.region_ids),
         "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
         "my_organizations": organizations,
         "current_organization": current_organization,

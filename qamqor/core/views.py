@@ -17,6 +17,8 @@ def home(request: HttpRequest) -> HttpResponse:
     org_id = current_organization_id(request, scope)
     if org_id is not None:
         return redirect("journal:list" if scope.manages(org_id) else "scheduling:my_day")
+    if scope.district_ids or scope.region_ids:
+        return redirect("reports:overview")
     if request.user.is_superuser:
         return redirect("admin:index")
     return render(request, "core/no_role.html", status=403)
