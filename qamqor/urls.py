@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from qamqor.core import views as core_views
-from qamqor.core.forms import LoginForm
+
+admin.site.site_header = admin.site.site_title = _("Qamqor administration")
+admin.site.index_title = _("Reference data and records")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        core_views.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

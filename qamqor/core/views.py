@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -7,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from qamqor.core.access import SESSION_KEY, current_organization_id
+from qamqor.core.forms import LoginForm
 from qamqor.core.scoping import scope_for
 
 
@@ -38,3 +41,17 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = "home"
     return redirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    """Logs in and switches the interface to the person's own language."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "preferred_language", "")
+        if language in dict(settings.LANGUAGES):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
+        return response

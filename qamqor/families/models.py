@@ -19,8 +19,9 @@ class Sex(models.TextChoices):
 
 class ParentQuerySet(models.QuerySet):
     def scoped(self, scope: Scope) -> ParentQuerySet:
-        # Families belong to the organisation that serves them; officers see none (aggregates only).
-        return self.filter(organization_id__in=scope.staff_org_ids)
+        # The methodist, head and deputy keep the families' register; a specialist meets a family
+        # only through the requests routed to them; officers see none (aggregates only).
+        return self.filter(organization_id__in=scope.manager_org_ids)
 
     def search(self, text: str) -> ParentQuerySet:
         text = text.strip()
@@ -100,7 +101,7 @@ class Consent(models.Model):
 
 class ChildQuerySet(models.QuerySet):
     def scoped(self, scope: Scope) -> ChildQuerySet:
-        return self.filter(organization_id__in=scope.staff_org_ids)
+        return self.filter(organization_id__in=scope.manager_org_ids)
 
 
 class Child(models.Model):
@@ -121,7 +122,12 @@ class Child(models.Model):
         verbose_name = _("child")
         verbose_name_plural = _("children")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "iin"], condition=~Q(iin=""), name="child_iin_unique_in_org"),
+            models.UniqueConstraint(
+                fields=["organization", "iin"],
+                condition=~Q(iin=""),
+                name="child_iin_unique_in_org",
+                violation_error_message=_("A child with this IIN is already registered in this organisation."),
+            ),
         ]
 
     def __str__(self) -> str:

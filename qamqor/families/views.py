@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from qamqor.core.access import manager_required, staff_required
+from qamqor.core.access import manager_required
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
 from qamqor.families.forms import ChildForm, ParentForm
@@ -20,7 +20,7 @@ def get_parent_for(user, pk: int) -> Parent:
     return get_object_or_404(visible_to(user, Parent.objects.all()), pk=pk)
 
 
-@staff_required
+@manager_required
 def parent_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     parents = (
@@ -32,7 +32,7 @@ def parent_list(request: HttpRequest) -> HttpResponse:
     return render(request, "families/parent_list.html", {"page": page, "q": q})
 
 
-@staff_required
+@manager_required
 def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
     return render(

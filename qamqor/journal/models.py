@@ -90,6 +90,8 @@ class JournalCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("journal counter")
+        verbose_name_plural = _("journal counters")
         constraints = [models.UniqueConstraint(fields=["organization", "academic_year"], name="journal_counter_unique")]
 
     def __str__(self) -> str:

@@ -114,7 +114,8 @@ def request_intake(
 
 def suggested_specialists(request: Request) -> list[Membership]:
     """Specialists whose roles fit the request's topic (the editable topic-to-roles map)."""
-    return specialists_for_roles(request.organization_id, request.topic.roles or [])
+    roles = list(request.topic.roles or [])
+    return sorted(specialists_for_roles(request.organization_id, roles), key=lambda m: roles.index(m.role))
 
 
 @transaction.atomic

@@ -161,8 +161,20 @@ def request_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("journal:detail", pk=pk)
     specialists = _specialists(item.organization_id)
     suggested = services.suggested_specialists(item)
-    form = ScheduleForm(request.POST or None, specialists_queryset=specialists, initial={"specialists": suggested[:1]})
-    if request.method == "POST" and form.is_valid():
+    # Rescheduling starts from the specialists already chosen; a new request from the best fit.
+    already = list(item.specialists.all())
+    form = ScheduleForm(request.POST or None, specialists_queryset=specialists, initial={"specialists": already or suggested[:1]})
+    if request.method == "POST" and "route_only" in request.POST:
+        form.fields["starts_at"].required = False
+    if request.method == "POST" and form.is_valid() and "route_only" in request.POST:
+        try:
+            services.request_route(request=item, specialists=list(form.cleaned_data["specialists"]), by=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The request is routed; book a time when the parent agrees."))
+            return redirect("journal:detail", pk=pk)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             services.request_schedule(
@@ -178,7 +190,7 @@ def request_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The consultation is booked."))
             return redirect("journal:detail", pk=pk)
-    chosen = list(form.cleaned_data["specialists"]) if form.is_bound and form.is_valid() else suggested[:1]
+    chosen = list(form.cleaned_data["specialists"]) if form.is_bound and form.is_valid() else (already or suggested[:1])
     start = _start_day(request)
     slots = free_slots(specialists=chosen, start=start, days=7) if chosen else []
     return render(
@@ -256,6 +268,8 @@ def request_no_show(request: HttpRequest, pk: int) -> HttpResponse:
         services.request_mark_no_show(request=item, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Marked: the parent did not come. You can book another time."))
     return redirect("journal:detail", pk=pk)
 
 

@@ -291,7 +291,7 @@ def specialists_for_roles(organization_id: int, roles: Iterable[str]) -> list[Me
         .in_organization(organization_id)
         .with_roles(roles)
         .select_related("user")
-        .order_by("role", "user__full_name")
+        .order_by("user__full_name")
     )
 
 

@@ -26,7 +26,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
         day = timezone.localdate()
     appointments = (
         visible_to(request.user, Appointment.objects.all())
-        .filter(specialist_links__person_id=request.user.pk)
+        .filter(specialist_links__person_id=request.user.pk, organization_id=request.organization_id)
+        .active()
         .on_day(day)
         .select_related("room", "child", "request__parent", "request__topic")
         .prefetch_related(Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user")))
@@ -58,7 +59,7 @@ def _work_schedule_context(organization_id: int) -> dict:
         .prefetch_related(
             Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
         )
-        .order_by("role", "user__full_name")
+        .order_by("user__full_name")
     )
     rows = []
     for m in specialists:

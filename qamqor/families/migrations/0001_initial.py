@@ -76,6 +76,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='child',
-            constraint=models.UniqueConstraint(condition=models.Q(('iin', ''), _negated=True), fields=('organization', 'iin'), name='child_iin_unique_in_org'),
+            constraint=models.UniqueConstraint(condition=models.Q(('iin', ''), _negated=True), fields=('organization', 'iin'), name='child_iin_unique_in_org', violation_error_message='A child with this IIN is already registered in this organisation.'),
         ),
     ]

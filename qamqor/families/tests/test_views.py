@@ -62,3 +62,28 @@ def test_child_needs_consent_and_a_matching_iin(client, methodist, parent):
 def test_specialist_cannot_add_parents(client, psychologist):
     client.force_login(psychologist.user)
     assert client.get(reverse("families:parent_new")).status_code == 403
+
+
+def test_specialist_cannot_browse_the_families_register(client, psychologist, parent):
+    client.force_login(psychologist.user)
+    assert client.get(reverse("families:parent_list")).status_code == 403
+    assert client.get(reverse("families:parent_detail", args=[parent.pk])).status_code == 403
+
+
+def test_duplicate_iin_gets_a_clear_message(client, methodist, parent):
+    f.ChildFactory(parent=parent, iin="050712500121", birth_date="2005-07-12", sex="m")
+    client.force_login(methodist.user)
+    response = client.post(
+        reverse("families:child_new", args=[parent.pk]),
+        {
+            "full_name": "Екінші бала",
+            "birth_date": "2005-07-12",
+            "sex": "m",
+            "iin": "050712500121",
+            "consent": "on",
+            "consent_method": "paper",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()

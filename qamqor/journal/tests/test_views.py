@@ -221,3 +221,29 @@ def test_journal_filter_rejects_a_backwards_period(methodist_client):
     response = methodist_client.get(reverse("journal:list"), {"date_from": "2026-11-20", "date_to": "2026-11-01"})
     assert response.status_code == 200
     assert "date_to" in response.context["form"].errors
+
+
+def test_route_without_booking_then_reschedule_keeps_the_specialists(
+    methodist_client, parent, methodist, psychologist, speech_therapist
+):
+    item = request_intake(
+        organization=parent.organization, parent=parent, channel="phone", topic=f.topic("speech"), question="?", received_by=None
+    )
+    url = reverse("journal:schedule", args=[item.pk])
+    response = methodist_client.post(url, {"specialists": [psychologist.pk, speech_therapist.pk], "route_only": "1"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.ROUTED
+    page = methodist_client.get(url)
+    assert set(page.context["form"].initial["specialists"]) == {psychologist, speech_therapist}
+
+
+def test_no_show_says_what_happened(methodist_client, parent, methodist, psychologist):
+    item = request_intake(
+        organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None
+    )
+    request_schedule(
+        request=item, specialists=[psychologist], starts_at=f.at(f.next_working_monday(), "10:00"), by=methodist.user
+    )
+    response = methodist_client.post(reverse("journal:no_show", args=[item.pk]), follow=True)
+    assert len(list(response.context["messages"])) == 1

@@ -69,3 +69,19 @@ def test_work_schedule_lists_hours_rooms_and_closed_days(client, methodist, psyc
     assert "Психолог кабинеті" in html
     assert "Санитарлық күн" in html
     assert client.get(reverse("scheduling:work_schedule_print")).status_code == 200
+
+
+def test_my_day_hides_cancelled_and_other_organisations(client, parent, methodist, psychologist, other_kindergarten):
+    from qamqor.journal.services import request_cancel
+
+    monday = f.next_working_monday()
+    cancelled = book_on(monday, "09:00", parent, methodist, psychologist)
+    request_cancel(request=cancelled, by=methodist.user)
+    second = f.MembershipFactory(user=psychologist.user, organization=other_kindergarten, role="psychologist")
+    f.weekly_hours(second)
+    other_parent = f.ParentFactory(organization=other_kindergarten)
+    book_on(monday, "11:00", other_parent, methodist, second)
+    client.force_login(psychologist.user)
+    html = client.get(reverse("scheduling:my_day") + f"?day={monday:%Y-%m-%d}").content.decode()
+    assert "сұрақ 09:00" not in html
+    assert "сұрақ 11:00" not in html

@@ -1,0 +1,389 @@
+"""Take the screenshots of the user guides (docs/img/kk/*.png, docs/img/ru/*.png).
+
+It drives a real browser (Debian's chromium, through Playwright) over a running demo, logs in
+through the login form, switches the language with the KK/RU buttons and saves each page.
+It writes to the demo's database (it records and books one request per language), so run it
+against a throwaway copy of the data, never a real one.
+
+How to re-run it (from the project root):
+
+    # 1. a throwaway demo (its own data directory)
+    make install            # or: .venv/bin/python manage.py compile_translations
+    export QAMQOR_DATA_DIR=/tmp/qamqor-docs DJANGO_DEBUG=1
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    .venv/bin/python manage.py runserver 127.0.0.1:8765 &
+
+    # 2. the browser and Playwright, outside the project's virtualenv
+    apt-get install -y chromium                  # never `playwright install`
+    python3 -m venv /tmp/shots-venv && /tmp/shots-venv/bin/pip install playwright pillow
+
+    # 3. the screenshots
+    /tmp/shots-venv/bin/python docs/screenshots.py                       # both languages
+    /tmp/shots-venv/bin/python docs/screenshots.py --lang ru --url http://127.0.0.1:8765
+
+    # 4. stop the server (kill %1) and delete /tmp/qamqor-docs
+
+Besides the PNGs it prints, for each page, the Latin-script words it finds on a kk or ru page
+(English left untranslated shows up there) and any page that did not answer 200.
+
+This file lives in docs/, which is not a test path: the test suite never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+PASSWORD = "qamqor-demo-2026"  # noqa: S105 (the published demo password)
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+IMG = Path(__file__).resolve().parent / "img"
+MAX_BYTES = 250_000
+
+# Latin words that are right on a kk/ru page (names of things, formats, the brand).
+LATIN_OK = {
+    "qamqor",
+    "kk",
+    "ru",
+    "en",
+    "pdf",
+    "xlsx",
+    "telegram",
+    "whatsapp",
+    "asia",
+    "almaty",
+    "email",
+    "e-mail",
+    "kp",
+    "example",
+    "com",
+    "duman",
+    "balapan",
+    "ok",
+}
+
+# What the script types, per language: a new family and their question.
+SAMPLE = {
+    "kk": {
+        "parent": "Сапарова Айгерім Нұрланқызы",
+        "phone": "8 701 555 12 34",
+        "child": "Сапаров Ернұр Асқарұлы",
+        "question": "Бала балабақшаға барғысы келмейді, таңертең жылайды. Не істеу керек?",
+        "topic": "бейімделу",
+        "recommendations": "Таңертеңгі қоштасуды қысқа әрі тұрақты етіңіз; үйде балабақша туралы ойын ойнаңыз.",
+        "outcome": "Ата-ана кеңес алды; 2 аптадан кейін қайта кеңес беру ұсынылды.",
+        "short_question": "Кеңес беру пункті сенбі күні жұмыс істей ме?",
+        "short_answer": "Жоқ, консультациялық пункт дүйсенбі–жұма күндері жұмыс істейді.",
+    },
+    "ru": {
+        "parent": "Соколова Марина Андреевна",
+        "phone": "+7 705 444 23 45",
+        "child": "Соколов Тимофей Игоревич",
+        "question": "Ребёнок не хочет идти в детский сад, по утрам плачет. Что делать?",
+        "topic": "Адаптация",
+        "recommendations": "Сделайте утреннее прощание коротким и одинаковым; играйте дома в детский сад.",
+        "outcome": "Родитель получил консультацию; повторная консультация через 2 недели.",
+        "short_question": "Работает ли консультационный пункт в субботу?",
+        "short_answer": "Нет, консультационный пункт работает с понедельника по пятницу.",
+    },
+}
+CHILD_BIRTH = dt.date(2021, 3, 15)
+WRONG_PHONE = "12345"
+# A valid IIN with its last digit changed: the check digit catches the typo.
+WRONG_IIN = "900101300018"
+
+problems: list[str] = []
+
+
+def iin_for(birth: dt.date, male: bool, serial: int = 1234) -> str:
+    """A valid IIN (GLOSSARY.md: birth date, century-and-sex digit, serial, check digit)."""
+    century = {18: 1, 19: 3, 20: 5}[birth.year // 100] + (0 if male else 1)
+    for s in range(serial, serial + 100):
+        digits = [int(c) for c in f"{birth:%y%m%d}{century}{s:04d}"]
+        c = sum(d * w for d, w in zip(digits, range(1, 12), strict=True)) % 11
+        if c == 10:
+            c = sum(d * w for d, w in zip(digits, [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2], strict=True)) % 11
+        if c != 10:
+            return "".join(map(str, digits)) + str(c)
+    raise ValueError("no valid IIN")
+
+
+def latin_words(page: Page) -> list[str]:
+    text = page.evaluate(
+        """() => [document.title, document.body.innerText,
+                 ...[...document.querySelectorAll('option')].map(o => o.textContent),
+                 ...[...document.querySelectorAll('[placeholder]')].map(e => e.placeholder),
+                 ...[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))].join('\\n')"""
+    )
+    text = re.sub(r"\S+@\S+|https?://\S+|@\w+", " ", text)
+    words = {w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w.lower() not in LATIN_OK}
+    return sorted(words)
+
+
+def shot(page: Page, lang: str, name: str, *, full_page: bool = False, check: bool = True) -> None:
+    page.wait_for_load_state("networkidle")
+    path = IMG / lang / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page, animations="disabled")
+    shrink(path)
+    size = path.stat().st_size
+    print(f"{path.relative_to(IMG.parent)}  {size // 1024} KB  {page.url}")
+    if size > MAX_BYTES:
+        problems.append(f"{path.name} ({lang}) is {size // 1024} KB")
+    if check and lang != "en":
+        words = latin_words(page)
+        if words:
+            problems.append(f"[{lang}] {name} ({page.url}): Latin words on the page: {', '.join(words)}")
+
+
+def shrink(path: Path) -> None:
+    """Re-save the PNG with a 128-colour palette (about half the bytes, text stays sharp), when
+    Pillow is installed next to Playwright; otherwise keep Chromium's PNG as it is."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def expect_ok(response, what: str) -> None:
+    if response is None or response.status != 200:
+        problems.append(f"{what}: HTTP {response.status if response else 'no response'}")
+
+
+def set_language(page: Page, lang: str) -> None:
+    """Press the KK/RU/EN button of the language switcher (Django's set_language form)."""
+    with page.expect_navigation():
+        page.click(f"form[action$='/i18n/setlang/'] button[value='{lang}']")
+    actual = page.get_attribute("html", "lang")
+    if actual != lang:
+        problems.append(f"the {lang.upper()} button left the page in {actual!r} ({page.url})")
+
+
+def login(browser: Browser, base: str, username: str, lang: str, *, viewport=DESKTOP, shoot_login: bool = False) -> Page:
+    locale = {"kk": "kk-KZ", "ru": "ru-RU"}[lang]
+    context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Asia/Almaty")
+    page = context.new_page()
+    expect_ok(page.goto(f"{base}/accounts/login/"), "login page")
+    set_language(page, lang)
+    if shoot_login:
+        shot(page, lang, "login")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button")
+    if "/accounts/login/" in page.url:
+        raise SystemExit(f"cannot log in as {username}: is the demo loaded?")
+    return page
+
+
+def click_nav(page: Page, selector: str, what: str) -> None:
+    with page.expect_navigation() as nav:
+        page.click(selector)
+    expect_ok(nav.value, what)
+
+
+def methodist_pages(browser: Browser, base: str, lang: str) -> None:
+    """What the methodist reads: nothing is written, so both languages show the same demo."""
+    page = login(browser, base, "methodist", lang, shoot_login=True)
+    shot(page, lang, "journal")
+
+    # The journal filtered by status, and the print, PDF and XLSX links.
+    page.select_option("#id_status", "scheduled")
+    click_nav(page, "main form[method=get] button", "journal filter")
+    shot(page, lang, "journal-filtered")
+    for link, kind in (
+        ("a[href*='export.pdf'][href*='lang=kk']", "application/pdf"),
+        ("a[href*='export.pdf'][href*='lang=ru']", "application/pdf"),
+        ("a[href*='export.xlsx'][href*='lang=kk']", "spreadsheetml"),
+        ("a[href*='export.xlsx'][href*='lang=ru']", "spreadsheetml"),
+    ):
+        href = page.get_attribute(link, "href")
+        response = page.request.get(base + href)
+        if response.status != 200 or kind not in response.headers.get("content-type", ""):
+            problems.append(f"export {href}: HTTP {response.status} {response.headers.get('content-type')}")
+    expect_ok(page.goto(f"{base}/journal/print/?status=scheduled"), "journal print")
+    shot(page, lang, "journal-print")
+
+    # The work schedule and its printable version; the parents' list and one parent.
+    expect_ok(page.goto(f"{base}/schedule/"), "work schedule")
+    shot(page, lang, "work-schedule", full_page=True)
+    expect_ok(page.goto(f"{base}/schedule/print/"), "work schedule print")
+    shot(page, lang, "work-schedule-print")
+    expect_ok(page.goto(f"{base}/parents/"), "parents")
+    shot(page, lang, "parents")
+    click_nav(page, "main table a", "parent")
+    shot(page, lang, "parent")
+
+    expect_ok(page.goto(f"{base}/journal/new/"), "new request")
+    shot(page, lang, "request-new", full_page=True)
+    page.context.close()
+
+
+def methodist_intake(browser: Browser, base: str, lang: str) -> None:
+    """What the methodist writes: a request with a wrong phone and IIN, corrected, routed to
+    two specialists and booked; a short phone question answered at once."""
+    s = SAMPLE[lang]
+    page = login(browser, base, "methodist", lang)
+    expect_ok(page.goto(f"{base}/journal/new/"), "new request")
+    topic = page.eval_on_selector("#id_topic", "(el, part) => [...el.options].find(o => o.text.includes(part)).value", s["topic"])
+    page.select_option("#id_channel", "phone")
+    page.select_option("#id_topic", topic)
+    page.fill("#id_question", s["question"])
+    page.fill("#id_parent_full_name", s["parent"])
+    page.fill("#id_parent_phone", WRONG_PHONE)
+    page.select_option("#id_parent_language", lang)
+    page.select_option("#id_consent_method", "paper")
+    page.fill("#id_child_full_name", s["child"])
+    page.fill("#id_child_birth_date", CHILD_BIRTH.isoformat())
+    page.select_option("#id_child_sex", "m")
+    page.fill("#id_child_iin", WRONG_IIN)
+    page.check("#id_child_consent")
+    click_nav(page, "main form button.btn-primary", "new request (errors)")
+    shot(page, lang, "request-new-errors", full_page=True)
+
+    # Corrected: the request goes into the journal and its page opens.
+    page.fill("#id_parent_phone", s["phone"])
+    # a serial of its own each run: an IIN is unique in an organisation
+    page.fill("#id_child_iin", iin_for(CHILD_BIRTH, male=True, serial=int(time.time()) % 9000 + 100))
+    if not page.is_checked("#id_child_consent"):
+        page.check("#id_child_consent")
+    click_nav(page, "main form button.btn-primary", "new request")
+    if "/journal/new/" in page.url:
+        problems.append(f"[{lang}] the corrected intake form was refused")
+        shot(page, lang, "request-new-refused", full_page=True, check=False)
+        return
+    shot(page, lang, "request")
+
+    # Route and book: the suggested specialist's free times, then two specialists together.
+    click_nav(page, "main a[href$='/schedule/']", "route and book")
+    shot(page, lang, "schedule")
+    # add a second specialist whose role fits the topic (marked by the badge) and who has
+    # free times in common with the first one this week
+    fitting = page.locator("fieldset .form-check:has(.badge) input[name=specialists]")
+    ids = [fitting.nth(i).get_attribute("id") for i in range(fitting.count()) if not fitting.nth(i).is_checked()]
+    for box_id in ids:
+        with page.expect_response(lambda r: "/slots/" in r.url):
+            page.check(f"#{box_id}")
+        page.wait_for_load_state("networkidle")
+        if page.locator("input[name=starts_at]").count():
+            shot(page, lang, "schedule-several")
+            break
+        with page.expect_response(lambda r: "/slots/" in r.url):
+            page.uncheck(f"#{box_id}")
+    else:
+        problems.append(f"[{lang}] no two fitting specialists have free times in common this week")
+    page.locator("label.btn-outline-primary").first.click()
+    click_nav(page, "main form > button.btn-primary", "book")
+    shot(page, lang, "request-scheduled")
+
+    # A short phone question answered at once.
+    expect_ok(page.goto(f"{base}/journal/new/"), "new request")
+    page.select_option("#id_channel", "phone")
+    page.select_option("#id_topic", index=len(page.locator("#id_topic option").all()) - 1)
+    page.fill("#id_question", s["short_question"])
+    page.select_option("#id_parent", index=1)
+    page.check("#id_answered_now")
+    page.fill("#id_answer", s["short_answer"])
+    page.fill("#id_call_minutes", "20")
+    click_nav(page, "main form button.btn-primary", "answered at once (too long)")
+    shot(page, lang, "request-new-phone-too-long", full_page=True)
+    page.fill("#id_call_minutes", "5")
+    click_nav(page, "main form button.btn-primary", "answered at once")
+    shot(page, lang, "request-answered")
+    page.context.close()
+
+
+def _day_with_appointments(page: Page) -> bool:
+    """Step forward with the › button until a day has appointments (at most 40 days)."""
+    for _ in range(40):
+        if page.locator("main .list-group a[href^='/journal/']").count():
+            return True
+        click_nav(page, "main a[href^='?day='] >> nth=1", "next day")
+    return False
+
+
+def specialist(browser: Browser, base: str, lang: str) -> None:
+    page = login(browser, base, "psychologist", lang)
+    shot(page, lang, "my-day-today")
+    if not _day_with_appointments(page):
+        problems.append(f"[{lang}] the psychologist has no appointments in the next 40 days")
+        page.context.close()
+        return
+    shot(page, lang, "my-day")
+    day_url = page.url
+    click_nav(page, "main .list-group a[href^='/journal/']", "request from my day")
+    page.fill("#id_recommendations", SAMPLE[lang]["recommendations"])
+    page.fill("#id_outcome", SAMPLE[lang]["outcome"])
+    shot(page, lang, "specialist-request", full_page=True)
+    page.context.close()
+
+    page = login(browser, base, "psychologist", lang, viewport=PHONE)
+    expect_ok(page.goto(day_url), "my day (phone)")
+    shot(page, lang, "my-day-phone")
+    page.context.close()
+
+
+def others(browser: Browser, base: str, lang: str) -> None:
+    page = login(browser, base, "district", lang)
+    shot(page, lang, "officer")
+    page.context.close()
+
+    page = login(browser, base, "admin", lang)
+    shot(page, lang, "admin", full_page=True)
+    expect_ok(page.goto(f"{base}/admin/journal/topic/"), "admin topics")
+    page.click("#result_list tbody a")
+    page.wait_for_load_state()
+    shot(page, lang, "admin-topic", full_page=True)
+    expect_ok(page.goto(f"{base}/admin/scheduling/closedday/add/"), "admin closed day")
+    shot(page, lang, "admin-closed-day")
+    expect_ok(page.goto(f"{base}/admin/orgs/membership/add/"), "admin membership")
+    shot(page, lang, "admin-membership")
+    page.context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8765", help="the running demo")
+    parser.add_argument("--lang", choices=["kk", "ru"], action="append", help="kk, ru or both (default)")
+    args = parser.parse_args()
+    base = args.url.rstrip("/")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        languages = args.lang or ["kk", "ru"]
+        # Pages that only read first, so every language shows the same untouched demo...
+        for lang in languages:
+            methodist_pages(browser, base, lang)
+            specialist(browser, base, lang)
+            others(browser, base, lang)
+        # ...then the intake and booking, which add requests to the journal.
+        for lang in languages:
+            methodist_intake(browser, base, lang)
+        browser.close()
+    if problems:
+        print("\nProblems noticed:")
+        for line in problems:
+            print(" -", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
