@@ -1,0 +1,1 @@
+"""Qamqor's benchmark: `make bench` (see docs/benchmarks.md)."""
