@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.academic_year import academic_year_label
@@ -81,6 +83,17 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset({Status.NEW, Status.ROUTED, Status.SCHEDULED, Status.NO_SHOW})
 
 
+@functools.lru_cache(maxsize=64)
+def _labels(choices: type[models.TextChoices], language: str | None) -> dict[str, str]:
+    """Translated labels of a choices class for one language, built once: a journal page
+    shows them on every row, and get_FOO_display() translates every label on every call."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    return _labels(choices, get_language()).get(value, value)
+
+
 class JournalCounter(models.Model):
     """The last number given in an organisation's journal for an academic year. Intake locks
     this row, so numbers are consecutive without gaps or duplicates under concurrency."""
@@ -126,15 +139,19 @@ class RequestQuerySet(models.QuerySet):
 
     def with_people(self) -> RequestQuerySet:
         """Everything a journal row shows, in a constant number of queries."""
-        return self.select_related("parent", "child", "topic", "received_by").prefetch_related(
-            Prefetch(
-                "appointments",
-                queryset=Appointment.objects.active().prefetch_related(
-                    Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user"))
+        return (
+            self.select_related("parent", "child", "topic", "received_by")
+            .defer("question", "outcome", "received_by__password", "parent__email", "child__iin")
+            .prefetch_related(
+                Prefetch(
+                    "appointments",
+                    queryset=Appointment.objects.active().prefetch_related(
+                        Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user"))
+                    ),
+                    to_attr="active_appointments",
                 ),
-                to_attr="active_appointments",
-            ),
-            Prefetch("specialists", queryset=Membership.objects.select_related("user")),
+                Prefetch("specialists", queryset=Membership.objects.select_related("user")),
+            )
         )
 
 
@@ -194,6 +211,14 @@ class Request(models.Model):
     @property
     def display_number(self) -> str:
         return f"{self.number}/{academic_year_label(self.academic_year)}"
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(Status, self.status)
+
+    @property
+    def channel_label(self) -> str:
+        return choice_label(Channel, self.channel)
 
     @property
     def is_open(self) -> bool:

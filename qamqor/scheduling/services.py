@@ -43,7 +43,8 @@ def slot_minutes_for(organization_id: int) -> int:
 
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
+    """Local wall-clock time as a UTC datetime: comparisons among UTC datetimes are cheap."""
+    return timezone.make_aware(dt.datetime.combine(day, time)).astimezone(dt.UTC)
 
 
 class _Busy:
@@ -82,7 +83,7 @@ def free_slots(
     organization_id = specialists[0].organization_id
     minutes = minutes or slot_minutes_for(organization_id)
     length = dt.timedelta(minutes=minutes)
-    now = now or timezone.now()
+    now = (now or timezone.now()).astimezone(dt.UTC)
     end = start + dt.timedelta(days=days)
     membership_ids = [m.pk for m in specialists]
 
@@ -266,7 +267,10 @@ def _appointment_book(
         meeting_url=meeting_url,
         booked_by=booked_by,
     )
-    appointment.full_clean()
+    # The service checked organisation, room, child and times above; only the link remains.
+    appointment.full_clean(
+        exclude=["organization", "request", "room", "child", "booked_by", "starts_at", "ends_at"], validate_constraints=False
+    )
     appointment.save()
     AppointmentSpecialist.objects.bulk_create(
         AppointmentSpecialist(appointment=appointment, membership=m, person_id=m.user_id, starts_at=starts_at, ends_at=ends_at)
