@@ -41,10 +41,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE"):
     SECRET_KEY = Path(os.environ["DJANGO_SECRET_KEY_FILE"]).read_text(encoding="utf-8").strip()
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE), or DJANGO_DEBUG=1 for development.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-not-secret"  # noqa: S105 (debug runs only)
+# Without DEBUG an empty key stays empty: commands that need no secret (migrate, makemigrations)
+# still run, and Django refuses to serve or sign anything until DJANGO_SECRET_KEY is set.
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
