@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -244,8 +245,17 @@ def _appointment_book(
     if room is None and not is_online:
         room = next((b.room for b in blocks if b.room_id), None)
 
+    # Bookings that could clash queue up here, always in the same order (people, room, child), so
+    # the check below sees every committed booking. Without it, concurrent inserts wait on each
+    # other inside the exclusion constraints and PostgreSQL breaks the cycle with a deadlock error.
+    people = sorted({m.user_id for m in specialists})
+    list(get_user_model().objects.select_for_update().filter(pk__in=people).order_by("pk").values_list("pk", flat=True))
+    if room is not None:
+        list(Room.objects.select_for_update().filter(pk=room.pk).values_list("pk", flat=True))
+    if child is not None:
+        list(Child.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
+
     # Clear answers first; the constraints below catch whatever slips between check and insert.
-    people = [m.user_id for m in specialists]
     if AppointmentSpecialist.objects.filter(
         person_id__in=people, is_active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).exists():
