@@ -19,7 +19,6 @@ from qamqor.journal.exports import journal_columns, journal_pdf, journal_rows, j
 from qamqor.journal.forms import CancelForm, CompleteForm, IntakeForm, JournalFilterForm, ScheduleForm
 from qamqor.journal.models import Request, Status
 from qamqor.orgs.models import Membership, Organization
-from qamqor.orgs.roles import CONSULTING_ROLES
 from qamqor.scheduling.services import free_slots
 
 PAGE_SIZE = 50
@@ -31,13 +30,7 @@ def get_request_for(user, pk: int) -> Request:
 
 
 def _specialists(organization_id: int):
-    return (
-        Membership.objects.active()
-        .in_organization(organization_id)
-        .with_roles(CONSULTING_ROLES)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
+    return Membership.objects.consultants(organization_id)
 
 
 def _filtered_journal(request: HttpRequest) -> tuple[JournalFilterForm, object]:

@@ -114,6 +114,19 @@ class MembershipQuerySet(models.QuerySet):
     def with_roles(self, roles) -> MembershipQuerySet:
         return self.filter(role__in=list(roles))
 
+    def consultants(self, organization_id: int, roles=None) -> MembershipQuerySet:
+        """Active people who consult parents at the organisation (optionally only `roles`),
+        with their names, in alphabetical order."""
+        from qamqor.orgs.roles import CONSULTING_ROLES
+
+        return (
+            self.active()
+            .filter(organization_id=organization_id)
+            .with_roles(CONSULTING_ROLES if roles is None else roles)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+
 
 class Membership(models.Model):
     """A role a person holds: in an organisation, or as an officer of a district or region."""

@@ -300,14 +300,4 @@ def appointment_set_status(*, appointment: Appointment, status: str) -> Appointm
 
 def specialists_for_roles(organization_id: int, roles: Iterable[str]) -> list[Membership]:
     """Active specialists of the organisation holding any of `roles`."""
-    return list(
-        Membership.objects.active()
-        .in_organization(organization_id)
-        .with_roles(roles)
-        .select_related("user")
-        .order_by("user__full_name")
-    )
-
-
-def consulting_specialists(organization_id: int) -> list[Membership]:
-    return specialists_for_roles(organization_id, CONSULTING_ROLES)
+    return list(Membership.objects.consultants(organization_id, roles))

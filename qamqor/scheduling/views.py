@@ -12,7 +12,6 @@ from qamqor.core.access import staff_required
 from qamqor.core.scoping import visible_to
 from qamqor.journal.models import Request
 from qamqor.orgs.models import Membership, Organization
-from qamqor.orgs.roles import CONSULTING_ROLES
 from qamqor.scheduling.calendar import public_holidays
 from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedDay, Weekday, WorkingHours
 
@@ -51,15 +50,8 @@ def my_day(request: HttpRequest) -> HttpResponse:
 
 def _work_schedule_context(organization_id: int) -> dict:
     organization = Organization.objects.select_related("consultation_point").get(pk=organization_id)
-    specialists = (
-        Membership.objects.active()
-        .in_organization(organization_id)
-        .with_roles(CONSULTING_ROLES)
-        .select_related("user")
-        .prefetch_related(
-            Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
-        )
-        .order_by("user__full_name")
+    specialists = Membership.objects.consultants(organization_id).prefetch_related(
+        Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
     )
     rows = []
     for m in specialists:
