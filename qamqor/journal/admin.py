@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from qamqor.core.academic_year import academic_year_label
+from qamqor.core.admin_base import ReadOnlyTabularInline
 from qamqor.journal.models import JournalCounter, Request, StatusChange, Topic
 from qamqor.orgs.roles import Role
 
@@ -43,18 +44,9 @@ class TopicAdmin(TranslationAdmin):
         return ", ".join(str(labels.get(code, code)) for code in obj.roles or [])
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyTabularInline):
     model = StatusChange
     fields = ("changed_at", "from_status", "to_status", "changed_by", "note")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")

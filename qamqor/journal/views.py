@@ -236,45 +236,52 @@ def _by_day(slots) -> list[tuple[dt.date, list]]:
     return list(days.items())
 
 
+def _request_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    """Run one service on a request the user may see; say what happened; back to the request."""
+    item = get_request_for(request.user, pk)
+    try:
+        action(item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("journal:detail", pk=pk)
+
+
 @require_POST
 @staff_required
 def request_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_request_for(request.user, pk)
     form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.request_complete(request=item, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The consultation is recorded and the request is closed."))
-    else:
+    if not form.is_valid():
+        get_request_for(request.user, pk)  # 404 before any hint about the form
         messages.error(request, _("Write the recommendations given to the parent."))
-    return redirect("journal:detail", pk=pk)
+        return redirect("journal:detail", pk=pk)
+    return _request_action(
+        request,
+        pk,
+        lambda item: services.request_complete(request=item, by=request.user, **form.cleaned_data),
+        _("The consultation is recorded and the request is closed."),
+    )
 
 
 @require_POST
 @staff_required
 def request_no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_request_for(request.user, pk)
-    try:
-        services.request_mark_no_show(request=item, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Marked: the parent did not come. You can book another time."))
-    return redirect("journal:detail", pk=pk)
+    return _request_action(
+        request,
+        pk,
+        lambda item: services.request_mark_no_show(request=item, by=request.user),
+        _("Marked: the parent did not come. You can book another time."),
+    )
 
 
 @require_POST
 @manager_required
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_request_for(request.user, pk)
-    form = CancelForm(request.POST)
-    try:
-        services.request_cancel(request=item, by=request.user, note=form.data.get("note", "")[:300])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The request is cancelled and its time is free again."))
-    return redirect("journal:detail", pk=pk)
+    note = CancelForm(request.POST).data.get("note", "")[:300]
+    return _request_action(
+        request,
+        pk,
+        lambda item: services.request_cancel(request=item, by=request.user, note=note),
+        _("The request is cancelled and its time is free again."),
+    )

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qamqor.core.admin_base import ReadOnlyTabularInline
 from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedDay, WorkingHours
 
 
@@ -34,18 +35,9 @@ class ClosedDayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class AppointmentSpecialistInline(admin.TabularInline):
+class AppointmentSpecialistInline(ReadOnlyTabularInline):
     model = AppointmentSpecialist
     fields = ("membership", "person", "starts_at", "ends_at", "is_active")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("membership__user", "membership__organization", "person")
