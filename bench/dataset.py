@@ -39,12 +39,12 @@ from bench.bulk import Writer, fast_load
 from qamqor.core.academic_year import academic_year_of
 from qamqor.core.models import User
 from qamqor.families.models import Child, Consent, Parent
-from qamqor.journal.models import JournalCounter, Request, StatusChange, Topic
+from qamqor.journal.models import JournalCounter, JournalVersion, Request, StatusChange, Topic, new_journal_version
 from qamqor.orgs.models import ConsultationPoint, District, Membership, Organization, Region, Room
 from qamqor.scheduling.calendar import public_holidays
 from qamqor.scheduling.models import Appointment, AppointmentSpecialist, WorkingHours
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MARKER_TABLE = "bench_dataset"
 PASSWORD = "qamqor-bench"  # every generated person's password: a throwaway database
 UTC = dt.UTC
@@ -175,13 +175,14 @@ CHANGE = ("request_id", "from_status", "to_status", "changed_by_id", "changed_at
 APPOINTMENT = ("id", "organization_id", "request_id", "starts_at", "ends_at", "room_id", "child_id", "status", "booked_by_id", "created_at")
 LINK = ("appointment_id", "membership_id", "person_id", "starts_at", "ends_at", "is_active")
 COUNTER = ("organization_id", "academic_year", "last_number")
+VERSION = ("organization_id", "version")
 
 # Tables in the order they are written (foreign keys first).
 TABLES: list[tuple[type[models.Model], tuple[str, ...]]] = [
     (District, DISTRICT), (Organization, ORGANIZATION), (ConsultationPoint, POINT), (Room, ROOM), (User, USER),
     (Membership, MEMBERSHIP), (WorkingHours, HOURS), (Parent, PARENT), (Consent, CONSENT), (Child, CHILD), (Request, REQUEST),
     (Request.specialists.through, ROUTED), (StatusChange, CHANGE), (Appointment, APPOINTMENT), (AppointmentSpecialist, LINK),
-    (JournalCounter, COUNTER),
+    (JournalCounter, COUNTER), (JournalVersion, VERSION),
 ]
 
 
@@ -298,6 +299,7 @@ class Generator:
         org = self.take_id(Organization)
         name = f"№{n} «Балбөбек» бөбекжай-бақшасы"
         rows[Organization].append((org, district, "kindergarten", name, name, f"Ясли-сад №{n} «Балбобек»", f"+7717{n % 10_000_000:07d}"))
+        rows[JournalVersion].append((org, new_journal_version()))
         rows[ConsultationPoint].append((org, f"+7717{n % 10_000_000:07d}", 30, self.day(dt.date(2024, 9, 1))))
         staff: dict = {"organization": org}
         for role, room_name in (("methodist", None), ("psychologist", "Психолог кабинеті"),

@@ -7,6 +7,14 @@ import pytest
 from qamqor.core.testing import factories as f
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached (the cache lives in the process, across tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def kindergarten(db):
     point = f.ConsultationPointFactory(

@@ -102,7 +102,31 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot pages (the journal) only: see qamqor/core/jinja_env.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "qamqor" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "qamqor.core.jinja_env.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "qamqor.core.context_processors.qamqor",
+            ],
+        },
+    },
 ]
+
+# Each process keeps its own cache in memory: it holds only rendered journal pages, whose keys
+# carry the journal version read from the database (qamqor/journal/selectors.py), so processes
+# never need to agree on anything and nothing has to be invalidated across them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 
 # Database: an embedded SQLite file by default, PostgreSQL when DATABASE_URL is set.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

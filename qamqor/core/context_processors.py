@@ -1,32 +1,42 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
+from modeltranslation.utils import resolution_order
 
 from qamqor.core.scoping import scope_for
 
 
+class OrganizationName(NamedTuple):
+    pk: int
+    name: str
+
+
 def qamqor(request: HttpRequest) -> dict:
-    """What the base template needs: the user's roles for the menu and, lazily, the names of
-    their organisations (templates call the lambdas only where they are shown)."""
+    """What the base template needs: the user's roles for the menu and the names of their
+    organisations (built only where a template calls my_organizations)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     scope = getattr(request, "scope", None) or scope_for(user)
     org_id = getattr(request, "organization_id", None)
 
-    def organizations():
-        from qamqor.orgs.models import Organization
-
-        return list(Organization.objects.filter(pk__in=scope.staff_org_ids).order_by("name"))
-
-    def current_organization():
-        return next((o for o in organizations() if o.pk == org_id), None)
+    def organizations() -> list[OrganizationName]:
+        # The names came with the user's roles (scope_for): no query of their own.
+        order = resolution_order(translation.get_language() or settings.LANGUAGE_CODE)
+        named = [
+            OrganizationName(pk, next((by_language[code] for code in order if code in by_language), ""))
+            for pk, by_language in scope.organization_names.items()
+        ]
+        return sorted(named, key=lambda org: org.name)
 
     return {
         "is_manager": bool(org_id and scope.manages(org_id)),
         "is_officer": bool(scope.district_ids or scope.region_ids),
         "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
         "my_organizations": organizations,
-        "current_organization": current_organization,
         "current_organization_id": org_id,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ class Scope:
     membership_ids: frozenset[int] = frozenset()
     district_ids: frozenset[int] = frozenset()
     region_ids: frozenset[int] = frozenset()
+    # organisation id -> its name by language code, for the organisation switcher
+    organization_names: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @property
     def staff_org_ids(self) -> frozenset[int]:
@@ -46,6 +49,14 @@ class Scope:
     def manages(self, organization_id: int) -> bool:
         return bool(self.roles_in(organization_id) & MANAGER_ROLE_CODES)
 
+    def journal_visibility(self, organization_id: int) -> str:
+        """What part of an organisation's journal this user sees, as a short text: all of it
+        (a manager), or the requests routed to their memberships. Two users with the same text
+        see the same rows, so it is part of the journal's cache key."""
+        if self.manages(organization_id):
+            return "all"
+        return "routed-" + "-".join(map(str, sorted(self.membership_ids)))
+
 
 EMPTY_SCOPE = Scope(user_id=None)
 
@@ -60,14 +71,17 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     from qamqor.orgs.models import Membership  # core sits below orgs; imported lazily on purpose
 
     roles: dict[int, set[str]] = {}
+    names: dict[int, dict[str, str]] = {}
     membership_ids, districts, regions = set(), set(), set()
+    name_columns = [f"organization__name_{code}" for code, _name in settings.LANGUAGES]
     for m in Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
-        "id", "role", "organization_id", "district_id", "region_id"
+        "id", "role", "organization_id", "district_id", "region_id", *name_columns
     ):
-        membership_id, role, org_id, district_id, region_id = m
+        membership_id, role, org_id, district_id, region_id, *org_names = m
         membership_ids.add(membership_id)
         if org_id:
             roles.setdefault(org_id, set()).add(role)
+            names[org_id] = {code: name for (code, _name), name in zip(settings.LANGUAGES, org_names) if name}
         if district_id:
             districts.add(district_id)
         if region_id:
@@ -79,6 +93,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
         membership_ids=frozenset(membership_ids),
         district_ids=frozenset(districts),
         region_ids=frozenset(regions),
+        organization_names=names,
     )
     user._qamqor_scope = scope  # type: ignore[union-attr]
     return scope

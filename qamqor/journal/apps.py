@@ -6,3 +6,8 @@ class JournalConfig(AppConfig):
     name = "qamqor.journal"
     label = "journal"
     verbose_name = _("Request journal")
+
+    def ready(self) -> None:
+        from qamqor.journal import signals
+
+        signals.connect()

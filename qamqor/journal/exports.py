@@ -6,28 +6,13 @@ recommendations; the same rows for all three formats."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from qamqor.journal.models import Request
-
-
-@dataclass(frozen=True)
-class JournalRow:
-    number: str
-    date: str
-    time: str
-    parent: str
-    child: str
-    topic: str
-    specialists: str
-    recommendations: str
+from qamqor.journal.selectors import JournalRow
 
 
 def journal_columns() -> list[str]:
@@ -41,27 +26,6 @@ def journal_columns() -> list[str]:
         _("Specialist's full name"),
         _("Recommendations"),
     ]
-
-
-def journal_rows(requests: Iterable[Request]) -> list[JournalRow]:
-    rows = []
-    for r in requests:
-        received = timezone.localtime(r.received_at)
-        recommendations = r.recommendations or r.answer
-        rows.append(
-            JournalRow(
-                number=str(r.number),
-                date=formats.date_format(received, "SHORT_DATE_FORMAT"),
-                time=received.strftime("%H:%M"),
-                parent=r.parent.full_name,
-                child=r.child.full_name if r.child else "",
-                topic=r.topic.name,
-                specialists=", ".join(r.specialist_names)
-                or (r.received_by.get_full_name() if r.answered_by_phone and r.received_by else ""),
-                recommendations=recommendations,
-            )
-        )
-    return rows
 
 
 def journal_pdf(context: dict) -> bytes:
@@ -85,7 +49,7 @@ def journal_xlsx(*, title: str, subtitle: str, rows: list[JournalRow]) -> bytes:
     sheet["A1"].font = Font(bold=True, size=13)
     for row in rows:
         sheet.append(
-            [int(row.number), row.date, row.time, row.parent, row.child, row.topic, row.specialists, row.recommendations]
+            [row.number, row.date, row.time, row.parent, row.child, row.topic, row.specialists, row.recommendations]
         )
     for letter, width in zip("ABCDEFGH", (6, 12, 8, 30, 24, 34, 30, 50)):
         sheet.column_dimensions[letter].width = width

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -262,3 +263,27 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} {self.from_status} → {self.to_status}"
+
+
+def new_journal_version() -> int:
+    return secrets.randbits(62)
+
+
+class JournalVersion(models.Model):
+    """A number that changes with every change an organisation's journal page could show.
+
+    The rendered journal is cached under a key that holds this number, so a change makes the
+    old entries unreachable instead of having to find and delete them. It changes in the same
+    transaction as the data (qamqor/journal/signals.py), so a rollback undoes both. It is
+    random, not a counter: after a database restore or a test's rollback an old number never
+    comes back with other data behind it. An organisation without a row is never cached."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=new_journal_version)
+
+    class Meta:
+        verbose_name = _("journal version")
+        verbose_name_plural = _("journal versions")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.version}"

@@ -3,11 +3,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,13 +19,16 @@ from qamqor.core.access import manager_required, staff_required
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
 from qamqor.journal import services
-from qamqor.journal.exports import journal_columns, journal_pdf, journal_rows, journal_xlsx
+from qamqor.journal.exports import journal_columns, journal_pdf, journal_xlsx
 from qamqor.journal.forms import CancelForm, CompleteForm, IntakeForm, JournalFilterForm, ScheduleForm
 from qamqor.journal.models import Request, Status
+from qamqor.journal.selectors import journal_cache_key, journal_rows, journal_values
 from qamqor.orgs.models import Membership, Organization
 from qamqor.scheduling.services import free_slots
 
 PAGE_SIZE = 50
+RECOMMENDATIONS_SHOWN = 160  # characters of a row's recommendations on the screen
+JOURNAL_CACHE_SECONDS = 3600  # an unused entry goes after an hour; a changed journal never reads it again
 
 
 def get_request_for(user, pk: int) -> Request:
@@ -54,17 +61,50 @@ def _filtered_journal(request: HttpRequest) -> tuple[JournalFilterForm, object]:
 
 @staff_required
 def journal(request: HttpRequest) -> HttpResponse:
+    """The journal page. Its content (filters, rows, pages) is cached under a key that holds the
+    organisation's journal version, what the user may see, the language and the query, so any
+    change to what it shows leads to a new key: an entry is never stale, only unused."""
+    key = journal_cache_key(
+        organization_id=request.organization_id,
+        visibility=request.scope.journal_visibility(request.organization_id),
+        language=translation.get_language(),
+        query=request.GET.urlencode(),
+    )
+    content = cache.get(key) if key else None
+    if content is None:
+        content = _journal_content(request)
+        if key:
+            cache.set(key, content, JOURNAL_CACHE_SECONDS)
+    return render(request, "journal/journal.html", {"content": mark_safe(content)})  # noqa: S308 (our own escaped HTML)
+
+
+def _journal_content(request: HttpRequest) -> str:
     form, requests = _filtered_journal(request)
-    page = Paginator(requests.with_people(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(journal_values(requests), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "journal/journal.html", {"form": form, "page": page, "query": query.urlencode()})
+    specialists = form.fields["specialist"].queryset
+    return render_to_string(
+        "journal/_journal_content.html",
+        {
+            "form": form,
+            "values": {name: form.data.get(name, "") for name in form.fields},
+            "specialist_choices": [(m.pk, form.fields["specialist"].label_from_instance(m)) for m in specialists],
+            "page": page,
+            "rows": journal_rows(list(page.object_list), shorten_to=RECOMMENDATIONS_SHOWN),
+            # One reverse() for the page, not one per row.
+            "detail_prefix": reverse("journal:detail", args=[0]).removesuffix("0/"),
+            "query": query.urlencode(),
+            "is_manager": request.scope.manages(request.organization_id),
+        },
+        request=request,
+    )
 
 
 def _export_context(request: HttpRequest) -> tuple[dict, list]:
     form, requests = _filtered_journal(request)
     organization = Organization.objects.get(pk=request.organization_id)
-    rows = journal_rows(requests.with_people().order_by("received_at", "number"))
+    rows = journal_rows(list(journal_values(requests.order_by("received_at", "number"))))
     d = form.cleaned_data if form.is_bound and form.is_valid() else {}
     period = " — ".join(formats.date_format(day, "SHORT_DATE_FORMAT") for day in (d.get("date_from"), d.get("date_to")) if day)
     subtitle = organization.name + (f", {period}" if period else "")

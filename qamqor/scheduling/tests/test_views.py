@@ -28,14 +28,14 @@ def test_my_day_shows_the_days_appointments_in_constant_queries(
     book_on(monday, "09:00", parent, methodist, psychologist)
     client.force_login(psychologist.user)
     url = reverse("scheduling:my_day") + f"?day={monday:%Y-%m-%d}"
-    # session, user, memberships, appointments with room/child/request/parent/topic, their
-    # specialists, requests routed and waiting, organisations for the switcher
-    with django_assert_num_queries(7):
+    # session, user, memberships (with the organisations' names for the switcher), appointments
+    # with room/child/request/parent/topic, their specialists, requests routed and waiting
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert "Сейтқали Динара Ерланқызы" in response.content.decode()
     for hhmm in ("09:30", "10:00", "11:00"):
         book_on(monday, hhmm, parent, methodist, psychologist)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count("сұрақ") == 4
 

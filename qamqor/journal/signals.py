@@ -1,0 +1,70 @@
+"""Every change the journal page could show raises its organisation's JournalVersion.
+
+Signals rather than calls in each service: the journal page shows rows of six models
+(requests, parents, children, topics, appointments, people) and the organisation's specialists,
+which services, the admin and imports all write. Rare edits of shared reference data (topics,
+people's names) raise every organisation's version. A queryset.update() or bulk_create() sends no signal: a
+service that uses them on these models calls journal_touch() itself (see the tests in
+qamqor/journal/tests/test_journal_cache.py, which change each thing and look at the page).
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from qamqor.core.models import User
+from qamqor.families.models import Child, Parent
+from qamqor.journal.models import JournalVersion, Request, Topic, new_journal_version
+from qamqor.orgs.models import Membership, Organization
+from qamqor.scheduling.models import Appointment
+
+
+def journal_touch(organization_id: int | None = None) -> None:
+    """Give one organisation's journal, or every one (None), a new version."""
+    versions = JournalVersion.objects.all()
+    if organization_id is not None:
+        versions = versions.filter(organization_id=organization_id)
+    versions.update(version=new_journal_version())
+
+
+def _organization_created(sender, instance, created, raw=False, **kwargs) -> None:
+    if created and not raw:
+        JournalVersion.objects.create(organization=instance)
+
+
+def _touch_organization(sender, instance, raw=False, **kwargs) -> None:
+    if not raw and instance.organization_id:
+        journal_touch(instance.organization_id)
+
+
+def _touch_all(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        journal_touch()
+
+
+def _touch_all_for_names(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    # A person's name shows in every organisation where they work; a login saves only
+    # last_login and must not invalidate anything.
+    if not raw and (update_fields is None or PERSON_NAME_FIELDS & set(update_fields)):
+        journal_touch()
+
+
+def _touch_routing(sender, instance, action, **kwargs) -> None:
+    # `instance` is the request, or the membership when routed from its side; both carry the organisation.
+    if action.startswith("post_"):
+        journal_touch(instance.organization_id)
+
+
+PERSON_NAME_FIELDS = frozenset({"full_name", "username", "first_name", "last_name"})
+
+
+def connect() -> None:
+    post_save.connect(_organization_created, sender=Organization, dispatch_uid="journal_version_create")
+    for model in (Request, Parent, Child, Appointment, Membership):
+        post_save.connect(_touch_organization, sender=model, dispatch_uid=f"journal_touch_{model.__name__}")
+        post_delete.connect(_touch_organization, sender=model, dispatch_uid=f"journal_touch_delete_{model.__name__}")
+    post_save.connect(_touch_all, sender=Topic, dispatch_uid="journal_touch_topic")
+    post_delete.connect(_touch_all, sender=Topic, dispatch_uid="journal_touch_topic_delete")
+    post_save.connect(_touch_all_for_names, sender=User, dispatch_uid="journal_touch_user")
+    post_delete.connect(_touch_all, sender=User, dispatch_uid="journal_touch_user_delete")
+    m2m_changed.connect(_touch_routing, sender=Request.specialists.through, dispatch_uid="journal_touch_routing")

@@ -1,0 +1,152 @@
+"""The cached journal page never shows what has changed: every kind of change the page can
+show (from services, the admin's saves and routing) gives the organisation's journal a new
+version, and what one person may see is never served to another."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from qamqor.core.testing import factories as f
+from qamqor.journal.models import JournalVersion, Topic
+from qamqor.journal.services import request_cancel, request_complete, request_intake, request_route, request_schedule
+from qamqor.journal.signals import journal_touch
+
+
+@pytest.fixture
+def methodist_client(client, methodist):
+    client.force_login(methodist.user)
+    return client
+
+
+@pytest.fixture
+def request_(parent, child, methodist):
+    return request_intake(
+        organization=parent.organization, parent=parent, child=child, channel="phone", topic=f.topic("speech"),
+        question="Сөйлеу", received_by=methodist.user,
+    )  # fmt: skip
+
+
+def journal(client) -> str:
+    """The journal's table rows (the filter above lists every specialist anyway)."""
+    page = client.get(reverse("journal:list")).content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
+def book(request, specialist, methodist) -> None:
+    monday = f.next_working_monday()
+    request_schedule(request=request, specialists=[specialist], starts_at=f.at(monday, "10:00"), by=methodist.user)
+
+
+def version(organization) -> int:
+    return JournalVersion.objects.get(organization=organization).version
+
+
+def test_a_new_organisation_has_a_version(kindergarten, other_kindergarten):
+    assert version(kindergarten) != version(other_kindergarten)
+
+
+@pytest.mark.parametrize(
+    "change, shown",
+    [
+        ("parent_name", "Жаңа Ата-ана Есімі"),
+        ("child_name", "Жаңа Бала Есімі"),
+        ("topic_name", "Жаңа тақырып атауы"),
+        ("specialist_name", "Жаңа Маман Есімі"),
+        ("route", "Оспанова Айгүл Маратқызы"),
+        ("schedule", "Оспанова Айгүл Маратқызы"),
+        ("complete", "Күнде ертегі оқыңыз"),
+        ("new_request", "Екінші Ата-ана"),
+    ],
+)
+def test_every_change_shows_at_once(methodist_client, request_, psychologist, methodist, change, shown):
+    assert shown not in journal(methodist_client)  # rendered and cached
+    organization = request_.organization
+    if change == "parent_name":
+        request_.parent.full_name = shown
+        request_.parent.save()
+    elif change == "child_name":
+        request_.child.full_name = shown
+        request_.child.save()
+    elif change == "topic_name":
+        topic = Topic.objects.get(pk=request_.topic_id)
+        topic.name_kk = shown
+        topic.save()
+    elif change == "specialist_name":
+        request_route(request=request_, specialists=[psychologist], by=methodist.user)
+        assert psychologist.person_name in journal(methodist_client)
+        psychologist.user.full_name = shown
+        psychologist.user.save()
+    elif change == "route":
+        request_route(request=request_, specialists=[psychologist], by=methodist.user)
+    elif change == "schedule":
+        book(request_, psychologist, methodist)
+    elif change == "complete":
+        book(request_, psychologist, methodist)
+        journal(methodist_client)
+        request_complete(request=request_, recommendations=shown, by=methodist.user)
+    elif change == "new_request":
+        other = f.ParentFactory(organization=organization, full_name=shown)
+        request_intake(organization=organization, parent=other, channel="phone", topic=f.topic(), question="?", received_by=None)
+    assert shown in journal(methodist_client)
+
+
+def test_a_cancelled_appointment_leaves_the_row(methodist_client, request_, psychologist, methodist):
+    book(request_, psychologist, methodist)
+    assert "status-scheduled" in journal(methodist_client)
+    request_cancel(request=request_, by=methodist.user)
+    page = journal(methodist_client)
+    assert "status-cancelled" in page and "status-scheduled" not in page
+
+
+def test_a_login_does_not_change_any_version(client, methodist, kindergarten):
+    before = version(kindergarten)
+    methodist.user.set_password("a-long-password-1")
+    methodist.user.save()  # a whole save: the name might have changed
+    after_save = version(kindergarten)
+    assert after_save != before
+    assert client.login(username=methodist.user.username, password="a-long-password-1")
+    assert version(kindergarten) == after_save
+
+
+def test_a_rolled_back_change_keeps_the_version(request_, kindergarten):
+    before = version(kindergarten)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        request_.parent.full_name = "Кейін қайтарылған"
+        request_.parent.save()
+        raise RuntimeError
+    assert version(kindergarten) == before
+
+
+def test_another_organisation_keeps_its_version(request_, kindergarten, other_kindergarten):
+    before = version(other_kindergarten)
+    journal_touch(kindergarten.pk)
+    assert version(other_kindergarten) == before
+
+
+def test_a_specialist_never_gets_the_methodists_page(
+    client, methodist_client, request_, psychologist, speech_therapist, methodist
+):
+    request_route(request=request_, specialists=[psychologist], by=methodist.user)
+    other = request_intake(
+        organization=request_.organization, parent=f.ParentFactory(organization=request_.organization, full_name="Бөтен Ата-ана"),
+        channel="phone", topic=f.topic(), question="?", received_by=None,
+    )  # fmt: skip
+    request_route(request=other, specialists=[speech_therapist], by=methodist.user)
+    assert "Бөтен Ата-ана" in journal(methodist_client)  # the whole journal, now cached
+    client.force_login(psychologist.user)
+    page = journal(client)
+    assert request_.parent.full_name in page and "Бөтен Ата-ана" not in page
+    whole = client.get(reverse("journal:list")).content.decode()
+    assert reverse("journal:new") not in whole.split("<main")[1]  # no "New request" for a specialist
+
+
+def test_each_language_and_filter_has_its_own_page(methodist_client, request_):
+    methodist_client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    russian = journal(methodist_client)
+    methodist_client.post(reverse("set_language"), {"language": "kk", "next": "/"})
+    kazakh = journal(methodist_client)
+    assert russian != kazakh
+    filtered = methodist_client.get(reverse("journal:list"), {"q": "жоқ адам"}).content.decode()
+    assert request_.parent.full_name not in filtered and request_.parent.full_name in kazakh
