@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -104,6 +105,21 @@ def page(client: Client, url: str) -> Callable[[], object]:
 
 def floor_meter(client: Client) -> Meter:
     return Meter("floor", page(client, reverse("bench_floor")))
+
+
+def anonymous_floor_meter() -> Meter:
+    return Meter("anonymous floor", page(Client(HTTP_HOST="localhost"), reverse("bench_anonymous_floor")))
+
+
+def uncached_journal_meter(client: Client) -> Meter:
+    """The journal page as it is after every change: rendered from the database, not the cache."""
+    url = reverse("journal:list")
+
+    def render() -> object:
+        cache.clear()
+        return client.get(url)
+
+    return Meter("journal, uncached", render)
 
 
 def journal_meter(client: Client) -> Meter:

@@ -80,11 +80,12 @@ def measure(args: argparse.Namespace, prepared) -> int:
 
     client = m.methodist_client(prepared)
     floor, journal = m.floor_meter(client), m.journal_meter(client)
+    anonymous, uncached = m.anonymous_floor_meter(), m.uncached_journal_meter(client)
     booking = m.Booking(prepared, needed=int((seconds + 1) * 3000))
     booking_meter = m.Meter("booking", booking)
-    say(f"bench: floor, journal page and booking, in turns, {seconds:g} s each …")
+    say(f"bench: floors, journal page (cached and not) and booking, in turns, {seconds:g} s each …")
     try:
-        m.interleaved([floor, journal, booking_meter], seconds)
+        m.interleaved([floor, journal, booking_meter, anonymous, uncached], seconds)
     finally:
         booking.clear()
     say("bench: free slots …")
@@ -99,12 +100,16 @@ def measure(args: argparse.Namespace, prepared) -> int:
         return f"ratio per round {min(ratios):.3f}-{max(ratios):.3f}" if ratios else ""
 
     rows = [
-        report.Row("floor: bare Django view", floor.per_second, "req/s", 1.0,
+        report.Row("floor: bare Django view, logged in", floor.per_second, "req/s", 1.0,
                    note=f"{floor.ms_each:.3f} ms each, {floor.count:,} requests"),
+        report.Row("bare Django view, anonymous (for reference)", anonymous.per_second, "req/s", anonymous.per_second / floor.per_second,
+                   note=f"{anonymous.ms_each:.3f} ms each; journal page / this = {journal.per_second / anonymous.per_second:.3f}"),
         report.Row("journal page /journal/, 50 rows", journal.per_second, "req/s", journal_ratio, f"ratio >= {JOURNAL_TARGET:.2f}",
                    journal_ratio >= JOURNAL_TARGET,
                    note=f"{journal.ms_each:.2f} ms each, {journal.count:,} requests, {spread(journal)}; "
                         f"{anatomy.queries} queries, {anatomy.sql_ms:.2f} ms of it in the database driver"),
+        report.Row("journal page, uncached (after a change)", uncached.per_second, "req/s", uncached.per_second / floor.per_second,
+                   note=f"{uncached.ms_each:.2f} ms each, {uncached.count:,} requests, {spread(uncached)}"),
         report.Row("booking: appointment_book() call", booking_meter.per_second, "/s", booking_ratio,
                    f"ratio >= {BOOKING_TARGET:.2f}", booking_ratio >= BOOKING_TARGET,
                    note=f"{booking_meter.ms_each:.2f} ms each, {booking_meter.count:,} bookings, {spread(booking_meter)}; "
@@ -117,7 +122,8 @@ def measure(args: argparse.Namespace, prepared) -> int:
     say("")
     say(report.table(rows))
     say("")
-    say("Pages: django.test.Client in this process, one request at a time, DEBUG off, logged in as a methodist.")
+    say("Pages: django.test.Client in this process, one request at a time, DEBUG off, logged in as a methodist;")
+    say("the floor is a bare view behind login_required, asked by the same client.")
     say("Booking: qamqor.scheduling.services.appointment_book() called directly, one specialist per booking.")
     for row in rows:
         if row.note:
@@ -136,12 +142,13 @@ def measure(args: argparse.Namespace, prepared) -> int:
         "dataset": {**asdict(prepared), "rows": data.counts()},
         "seconds_per_measure": seconds,
         "method": {
-            "pages": "django.test.Client in process, one request at a time, DEBUG off, logged in as a methodist",
+            "pages": "django.test.Client in process, one request at a time, DEBUG off, logged in as a methodist; "
+                     "floor: a bare view behind login_required for the same client",
             "booking": "appointment_book() called directly, distinct free slots of many specialists",
             "order": "floor, journal and booking interleaved in rounds of about 1 s",
         },
         "results": rows,
-        "rounds_per_second": {meter.name: meter.rounds for meter in (floor, journal, booking_meter)},
+        "rounds_per_second": {meter.name: meter.rounds for meter in (floor, journal, booking_meter, anonymous, uncached)},
         "journal_anatomy": anatomy,
         "markdown": report.markdown(rows),
     }, stamp)
