@@ -163,7 +163,12 @@ class Appointment(models.Model):
         verbose_name = _("appointment")
         verbose_name_plural = _("appointments")
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="appointment_end_after_start")]
-        indexes = [models.Index(fields=["organization", "starts_at"])]
+        indexes = [
+            models.Index(fields=["organization", "starts_at"]),
+            # Is the room free? (starts_at < end AND ends_at > start, for a time to come): by
+            # ends_at the search skips the room's past, which is most of its rows.
+            models.Index(fields=["room", "ends_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
@@ -191,7 +196,11 @@ class AppointmentSpecialist(models.Model):
         verbose_name = _("specialist in an appointment")
         verbose_name_plural = _("specialists in appointments")
         constraints = [models.UniqueConstraint(fields=["appointment", "membership"], name="appointment_specialist_unique")]
-        indexes = [models.Index(fields=["person", "starts_at"])]
+        indexes = [
+            models.Index(fields=["person", "starts_at"]),
+            # Is the person free, and when are they busy? By ends_at, as for the room above.
+            models.Index(fields=["person", "ends_at"]),
+        ]
 
     def __str__(self) -> str:
         return str(self.membership)

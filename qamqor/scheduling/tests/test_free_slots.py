@@ -1,6 +1,7 @@
 import datetime as dt
 
 from qamqor.core.testing import factories as f
+from qamqor.orgs.models import ConsultationPoint
 from qamqor.scheduling.calendar import public_holidays, working_weekday
 from qamqor.scheduling.models import ClosedDay
 from qamqor.scheduling.services import appointment_book, free_slots
@@ -62,10 +63,37 @@ def test_specialist_without_hours_has_no_slots(kindergarten):
     assert free_slots(specialists=[nurse], start=f.next_working_monday(), days=14) == []
 
 
+def test_time_taken_in_the_room_by_someone_else_is_not_free(kindergarten, psychologist, room, methodist):
+    educator = f.staff(kindergarten, "educator")
+    f.weekly_hours(educator, room=room)
+    monday = f.next_working_monday()
+    appointment_book(organization=kindergarten, specialists=[educator], starts_at=f.at(monday, "11:00"), booked_by=methodist.user)
+    starts = [s.starts_at for s in free_slots(specialists=[psychologist], start=monday, days=1)]
+    assert f.at(monday, "11:00") not in starts
+    assert f.at(monday, "11:30") in starts
+
+
+def test_slot_length_comes_from_the_point_or_the_default(psychologist, settings):
+    monday = f.next_working_monday()
+    ConsultationPoint.objects.filter(organization=psychologist.organization).update(slot_minutes=60)
+    assert [s.starts_at for s in free_slots(specialists=[psychologist], start=monday, days=1)] == [
+        f.at(monday, f"{h:02d}:00") for h in range(9, 13)
+    ]
+    ConsultationPoint.objects.filter(organization=psychologist.organization).delete()
+    settings.QAMQOR_DEFAULT_SLOT_MINUTES = 120
+    assert len(free_slots(specialists=[psychologist], start=monday, days=1)) == 2
+
+
 def test_free_slots_query_count_does_not_grow_with_days(psychologist, django_assert_num_queries):
     monday = f.next_working_monday()
-    # working hours, the point's slot length, own days, appointments of people, of rooms
-    with django_assert_num_queries(5):
+    # working hours with the point's slot length; the organisation's own days; the appointments
+    # of the specialists and of their rooms
+    with django_assert_num_queries(3):
         free_slots(specialists=[psychologist], start=monday, days=1)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         free_slots(specialists=[psychologist], start=monday, days=60)
+
+
+def test_free_slots_query_count_does_not_grow_with_specialists(psychologist, speech_therapist, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        free_slots(specialists=[psychologist, speech_therapist], start=f.next_working_monday(), days=14)
