@@ -273,10 +273,10 @@ class JournalVersion(models.Model):
     """A number that changes with every change an organisation's journal page could show.
 
     The rendered journal is cached under a key that holds this number, so a change makes the
-    old entries unreachable instead of having to find and delete them. It changes in the same
-    transaction as the data (qamqor/journal/signals.py), so a rollback undoes both. It is
-    random, not a counter: after a database restore or a test's rollback an old number never
-    comes back with other data behind it. An organisation without a row is never cached."""
+    old entries unreachable instead of having to find and delete them. It changes as soon as the
+    change commits (qamqor/journal/signals.py); a rolled-back change leaves it. It is random,
+    not a counter: after a database restore or a test's rollback an old number never comes back
+    with other data behind it. An organisation without a row is never cached."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField(default=new_journal_version)

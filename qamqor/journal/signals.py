@@ -10,6 +10,7 @@ qamqor/journal/tests/test_journal_cache.py, which change each thing and look at 
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from qamqor.core.models import User
@@ -20,7 +21,18 @@ from qamqor.scheduling.models import Appointment
 
 
 def journal_touch(organization_id: int | None = None) -> None:
-    """Give one organisation's journal, or every one (None), a new version."""
+    """Give one organisation's journal, or every one (None), a new version once the change
+    commits (at once outside a transaction).
+
+    Not inside the transaction: the version row would be one more lock that every writer of
+    the organisation takes, and in a different order from the booking's own row locks (a booking
+    locks the specialists, then saves; routing saves, then books), which deadlocks two
+    concurrent bookings on PostgreSQL. A reader in the instant between the commit and the new
+    version still gets the page as it was a moment before."""
+    transaction.on_commit(lambda: _renew(organization_id))
+
+
+def _renew(organization_id: int | None) -> None:
     versions = JournalVersion.objects.all()
     if organization_id is not None:
         versions = versions.filter(organization_id=organization_id)

@@ -28,7 +28,9 @@ from qamqor.scheduling.services import free_slots
 
 PAGE_SIZE = 50
 RECOMMENDATIONS_SHOWN = 160  # characters of a row's recommendations on the screen
-JOURNAL_CACHE_SECONDS = 3600  # an unused entry goes after an hour; a changed journal never reads it again
+# A changed journal never reads its old entries again; the time only bounds how long an entry can
+# outlive a process that died between a commit and the new version (qamqor/journal/signals.py).
+JOURNAL_CACHE_SECONDS = 600
 
 
 def get_request_for(user, pk: int) -> Request:

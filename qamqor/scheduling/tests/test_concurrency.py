@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from qamqor.core.testing import factories as f
 from qamqor.journal.models import Request
-from qamqor.journal.services import request_intake
+from qamqor.journal.services import request_intake, request_route, request_schedule
 from qamqor.scheduling.models import Appointment, AppointmentSpecialist
 from qamqor.scheduling.services import SlotTaken, appointment_book
 
@@ -96,3 +96,29 @@ def test_twenty_intakes_get_twenty_consecutive_numbers():
     assert not [r for r in results if isinstance(r, Exception | ValidationError)], results
     numbers = sorted(Request.objects.values_list("number", flat=True))
     assert numbers == list(range(1, THREADS + 1))
+
+
+def test_routing_and_booking_together_never_deadlock():
+    """Half the threads route and book new requests, half book requests already routed, all
+    with one specialist: every thread gets a time or a clear refusal, never a database error.
+    (When the journal's version was renewed inside these transactions, its row was one more
+    lock, taken before the specialist's by routing and after it by booking: a deadlock.)"""
+    organization = f.ConsultationPointFactory().organization
+    specialist = f.staff(organization, "psychologist")
+    f.weekly_hours(specialist)
+    parent = f.ParentFactory(organization=organization)
+    requests = [
+        request_intake(organization=organization, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None)
+        for _ in range(THREADS)
+    ]
+    for routed in requests[1::2]:
+        request_route(request=routed, specialists=[specialist], by=None)
+    monday = f.next_working_monday()
+    times = [f.at(monday, f"{9 + i // 2:02d}:{30 * (i % 2):02d}") for i in range(THREADS)]
+
+    results = run_together(
+        lambda i: request_schedule(request=requests[i], specialists=[specialist], starts_at=times[i % 8], by=None)
+    )
+
+    assert all(isinstance(r, Appointment | SlotTaken) for r in results), results
+    assert len([r for r in results if isinstance(r, Appointment)]) == 8
