@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
+from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +32,7 @@ from django.utils import timezone
 from bench.dataset import Dataset, clear_bookings
 from qamqor.core.models import User
 from qamqor.orgs.models import Membership
-from qamqor.scheduling.services import appointment_book, free_slots
+from qamqor.scheduling.services import free_slots
 
 WARMUP_SECONDS = 0.5
 ROUND_SECONDS = 1.0
@@ -89,10 +89,14 @@ def interleaved(meters: list[Meter], seconds: float) -> None:
             meter.run(seconds / rounds)
 
 
-def methodist_client(dataset: Dataset) -> Client:
+def logged_in_client(user_id: int) -> Client:
     client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.get(pk=dataset.methodist_user_id))
+    client.force_login(User.objects.get(pk=user_id))
     return client
+
+
+def methodist_client(dataset: Dataset) -> Client:
+    return logged_in_client(dataset.methodist_user_id)
 
 
 def page(client: Client, url: str) -> Callable[[], object]:
@@ -132,19 +136,21 @@ def journal_meter(client: Client) -> Meter:
 
 @dataclass
 class Booking:
-    """appointment_book() for distinct free slots of many specialists, one per call.
+    """One booking per call, served like a page: a POST by the logged-in client to bench/book/
+    (the floor's view plus appointment_book()), for distinct free slots of many specialists.
 
     The slots come from free_slots() before any timing; what was booked is deleted by
     `clear()`, so every run books into the same dataset."""
 
     dataset: Dataset
     needed: int
+    client: Client
     specialists: int = 0
     refused: int = 0
 
     def __post_init__(self) -> None:
         clear_bookings(self.dataset.booker_user_id)
-        self.booker = User.objects.get(pk=self.dataset.booker_user_id)
+        self.url = reverse("bench_book")
         candidates = self._candidates()
         self._next: Iterator[tuple[Membership, dt.datetime]] = iter(candidates)
         self.available = len(candidates)
@@ -154,10 +160,13 @@ class Booking:
         if candidate is None:
             return False
         membership, starts_at = candidate
-        try:
-            appointment_book(organization=membership.organization, specialists=[membership], starts_at=starts_at, booked_by=self.booker)
-        except ValidationError:  # SlotTaken included; counted and reported, never expected
+        # URL-encoded, as a browser sends a form without files.
+        body = urlencode({"specialist": membership.pk, "starts_at": starts_at.isoformat()})
+        response = self.client.post(self.url, body, content_type="application/x-www-form-urlencoded")
+        if response.status_code == 409:  # SlotTaken and the like: counted and reported, never expected
             self.refused += 1
+        elif response.status_code != 200:
+            raise SystemExit(f"bench: booking answered {response.status_code}")
         return True
 
     def clear(self) -> None:

@@ -49,6 +49,12 @@ def _touch_organization(sender, instance, raw=False, **kwargs) -> None:
         journal_touch(instance.organization_id)
 
 
+def _touch_for_request(sender, instance, raw=False, **kwargs) -> None:
+    # An appointment shows in the journal only through its request.
+    if not raw and instance.request_id:
+        journal_touch(instance.organization_id)
+
+
 def _touch_all(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         journal_touch()
@@ -72,7 +78,9 @@ PERSON_NAME_FIELDS = frozenset({"full_name", "username", "first_name", "last_nam
 
 def connect() -> None:
     post_save.connect(_organization_created, sender=Organization, dispatch_uid="journal_version_create")
-    for model in (Request, Parent, Child, Appointment, Membership):
+    post_save.connect(_touch_for_request, sender=Appointment, dispatch_uid="journal_touch_appointment")
+    post_delete.connect(_touch_for_request, sender=Appointment, dispatch_uid="journal_touch_appointment_delete")
+    for model in (Request, Parent, Child, Membership):
         post_save.connect(_touch_organization, sender=model, dispatch_uid=f"journal_touch_{model.__name__}")
         post_delete.connect(_touch_organization, sender=model, dispatch_uid=f"journal_touch_delete_{model.__name__}")
     post_save.connect(_touch_all, sender=Topic, dispatch_uid="journal_touch_topic")

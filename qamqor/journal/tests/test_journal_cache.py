@@ -177,3 +177,12 @@ def test_each_language_and_filter_has_its_own_page(methodist_client, request_):
     assert russian != kazakh
     filtered = methodist_client.get(reverse("journal:list"), {"q": "жоқ адам"}).content.decode()
     assert request_.parent.full_name not in filtered and request_.parent.full_name in kazakh
+
+
+def test_an_appointment_without_a_request_keeps_the_version(kindergarten, psychologist, committed):
+    from qamqor.scheduling.services import appointment_book
+
+    before, when = version(kindergarten), f.at(f.next_working_monday(), "11:00")
+    with committed():
+        appointment_book(organization=kindergarten, specialists=[psychologist], starts_at=when, booked_by=None)
+    assert version(kindergarten) == before  # it is in no journal row
