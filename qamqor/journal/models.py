@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,6 @@ from qamqor.core.scoping import Scope
 from qamqor.families.models import Child, Parent
 from qamqor.orgs.models import Membership, Organization
 from qamqor.orgs.roles import Role
-from qamqor.scheduling.models import Appointment, AppointmentSpecialist
 
 
 def _role_codes_default() -> list[str]:
@@ -138,23 +137,6 @@ class RequestQuerySet(models.QuerySet):
     def open(self) -> RequestQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
-    def with_people(self) -> RequestQuerySet:
-        """Everything a journal row shows, in a constant number of queries."""
-        return (
-            self.select_related("parent", "child", "topic", "received_by")
-            .defer("question", "outcome", "received_by__password", "parent__email", "child__iin")
-            .prefetch_related(
-                Prefetch(
-                    "appointments",
-                    queryset=Appointment.objects.active().prefetch_related(
-                        Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user"))
-                    ),
-                    to_attr="active_appointments",
-                ),
-                Prefetch("specialists", queryset=Membership.objects.select_related("user")),
-            )
-        )
-
 
 class Request(models.Model):
     """One parent's request (өтініш / обращение) in the consultation point's journal."""
@@ -214,33 +196,8 @@ class Request(models.Model):
         return f"{self.number}/{academic_year_label(self.academic_year)}"
 
     @property
-    def status_label(self) -> str:
-        return choice_label(Status, self.status)
-
-    @property
-    def channel_label(self) -> str:
-        return choice_label(Channel, self.channel)
-
-    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-    @property
-    def specialist_names(self) -> list[str]:
-        """Who consults: the people booked for it, or those it was routed to. Uses with_people()."""
-        names = [
-            link.membership.person_name
-            for appointment in getattr(self, "active_appointments", [])
-            for link in appointment.specialist_links.all()
-        ]
-        return list(dict.fromkeys(names)) or [m.person_name for m in self.specialists.all()]
-
-    @property
-    def next_appointment(self):
-        appointments = getattr(self, "active_appointments", None)
-        if appointments is None:
-            appointments = list(self.appointments.active())
-        return appointments[-1] if appointments else None
 
     def allowed_next(self) -> frozenset[str]:
         return TRANSITIONS[self.status]

@@ -1,11 +1,11 @@
-"""Every change the journal page could show raises its organisation's JournalVersion.
+"""Every change the journal page could show renews its organisation's JournalVersion.
 
 Signals rather than calls in each service: the journal page shows rows of six models
-(requests, parents, children, topics, appointments, people) and the organisation's specialists,
-which services, the admin and imports all write. Rare edits of shared reference data (topics,
-people's names) raise every organisation's version. A queryset.update() or bulk_create() sends no signal: a
-service that uses them on these models calls journal_touch() itself (see the tests in
-qamqor/journal/tests/test_journal_cache.py, which change each thing and look at the page).
+(requests, parents, children, topics, appointments, people) and the organisation's
+specialists, which services, the admin and imports all write. Rare edits of shared reference
+data (topics, people's names) renew every organisation's version. A queryset.update() or
+bulk_create() sends no signal: code that uses them on these models calls journal_touch()
+itself. qamqor/journal/tests/test_journal_cache.py changes each thing and looks at the page.
 """
 
 from __future__ import annotations
@@ -60,6 +60,9 @@ def _touch_all(sender, instance, raw=False, **kwargs) -> None:
         journal_touch()
 
 
+PERSON_NAME_FIELDS = frozenset({"full_name", "username", "first_name", "last_name"})
+
+
 def _touch_all_for_names(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
     # A person's name shows in every organisation where they work; a login saves only
     # last_login and must not invalidate anything.
@@ -71,9 +74,6 @@ def _touch_routing(sender, instance, action, **kwargs) -> None:
     # `instance` is the request, or the membership when routed from its side; both carry the organisation.
     if action.startswith("post_"):
         journal_touch(instance.organization_id)
-
-
-PERSON_NAME_FIELDS = frozenset({"full_name", "username", "first_name", "last_name"})
 
 
 def connect() -> None:
