@@ -37,6 +37,13 @@ def validate_iin_matches(iin: str, *, birth_date: dt.date | None, sex: str | Non
         raise ValidationError(errors)
 
 
+def validate_birth_date(day: dt.date) -> None:
+    from django.utils import timezone
+
+    if day > timezone.localdate():
+        raise ValidationError(_("The birth date cannot be in the future."), code="birth_date_future")
+
+
 def normalize_phone(value: str) -> str:
     """A Kazakh (or other) phone in E.164, e.g. '8 701 123 45 67' -> '+77011234567'."""
     try:

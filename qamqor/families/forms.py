@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.forms import BootstrapMixin, DateInput
-from qamqor.core.validators import normalize_phone, validate_iin, validate_iin_matches
+from qamqor.core.validators import normalize_phone, validate_birth_date, validate_iin, validate_iin_matches
 from qamqor.families.models import Consent, Parent, Sex
 
 
@@ -31,8 +30,7 @@ class ChildForm(BootstrapMixin, forms.Form):
 
     def clean_birth_date(self):
         day = self.cleaned_data["birth_date"]
-        if day > timezone.localdate():
-            raise ValidationError(_("The birth date cannot be in the future."))
+        validate_birth_date(day)
         return day
 
     def clean_iin(self) -> str:

@@ -4,11 +4,10 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.forms import BootstrapMixin, DateInput
-from qamqor.core.validators import normalize_phone, validate_iin, validate_iin_matches
+from qamqor.core.validators import normalize_phone, validate_birth_date, validate_iin, validate_iin_matches
 from qamqor.families.models import Child, Consent, Parent, Sex
 from qamqor.journal.models import Channel, Topic
 from qamqor.journal.services import PHONE_ANSWER_MAX_MINUTES
@@ -64,8 +63,8 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
     def clean_child_birth_date(self) -> dt.date | None:
         day = self.cleaned_data.get("child_birth_date")
-        if day and day > timezone.localdate():
-            raise ValidationError(_("The birth date cannot be in the future."))
+        if day:
+            validate_birth_date(day)
         return day
 
     def clean(self) -> dict:
