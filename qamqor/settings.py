@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "qamqor.journal",
     "qamqor.scheduling",
     "qamqor.reports",
+    "qamqor.portal",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +125,7 @@ TEMPLATES = [
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {"MAX_ENTRIES": 500},  # a journal page is about 40 KB: at most some 20 MB a process
     }
 }
 
@@ -199,8 +200,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve straight from the finders when nobody ran collectstatic (development, tests).
-WHITENOISE_USE_FINDERS = True
+# In development and tests, serve straight from the finders (nobody runs collectstatic). In
+# production only the collected files: with finders on, WhiteNoise would serve the uncompressed
+# originals in place of collectstatic's .br/.gz copies, about four times the bytes for a phone.
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -229,3 +232,12 @@ LOGGING = {
 QAMQOR_DEFAULT_SLOT_MINUTES = int(os.environ.get("QAMQOR_DEFAULT_SLOT_MINUTES", "30"))
 if not 5 <= QAMQOR_DEFAULT_SLOT_MINUTES <= 240:
     raise ImproperlyConfigured("QAMQOR_DEFAULT_SLOT_MINUTES must be between 5 and 240")
+
+# How many consultations still to come one phone number may hold through the public site: a
+# person who books every free time with made-up names would lock the parents out.
+try:
+    QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE = int(os.environ.get("QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE", "3"))
+except ValueError:
+    raise ImproperlyConfigured("QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE must be a whole number") from None
+if not 1 <= QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE <= 50:
+    raise ImproperlyConfigured("QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE must be between 1 and 50")

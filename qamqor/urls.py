@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core import views as core_views
+from qamqor.portal import views as portal_views
 
 admin.site.site_header = admin.site.site_title = _("Qamqor administration")
 admin.site.index_title = _("Reference data and records")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    # Parents see the finder of consultation points at the root; staff go on to their work.
+    path("", core_views.home, {"anonymous_view": portal_views.point_finder}, name="home"),
     path(
         "accounts/login/",
         core_views.LoginView.as_view(),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("parents/", include("qamqor.families.urls")),
     path("", include("qamqor.scheduling.urls")),
     path("reports/", include("qamqor.reports.urls")),
+    path("", include("qamqor.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,9 +16,15 @@ from qamqor.core.forms import LoginForm
 from qamqor.core.scoping import scope_for
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each person where their work is: the journal, "my day", or the admin."""
+def home(request: HttpRequest, anonymous_view: Callable[[HttpRequest], HttpResponse] | None = None) -> HttpResponse:
+    """Send each person where their work is: the journal, "my day", or the admin.
+
+    A visitor who is not logged in gets `anonymous_view` (the URLconf passes the public site's
+    finder: core sits below the portal and does not import it), or the login page without one."""
+    if not request.user.is_authenticated:
+        if anonymous_view is not None:
+            return anonymous_view(request)
+        return redirect_to_login(request.get_full_path())
     scope = scope_for(request.user)
     org_id = current_organization_id(request, scope)
     if org_id is not None:

@@ -81,6 +81,14 @@ class ConsultationPoint(models.Model):
         _("open"), default=True, help_text=_("A point may be closed when there is no demand (seed 000).")
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    online_booking = models.BooleanField(
+        _("online booking"),
+        default=True,
+        help_text=_(
+            "Parents choose a free time on the public site. Switched off, the site takes applications only "
+            "and the methodist agrees a time with each parent."
+        ),
+    )
 
     class Meta:
         verbose_name = _("consultation point")
