@@ -6,6 +6,10 @@ import pytest
 
 from qamqor.core.testing import factories as f
 
+# The browser tests' fixtures (qamqor/core/testing/browser.py). Imported here rather than loaded
+# with `-p`: a conftest's fixture overrides pytest-django's `live_server`, a plugin's would not.
+from qamqor.core.testing.browser import browser, browser_locale, live_server, page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():
@@ -73,3 +77,13 @@ def district_officer(kindergarten):
 
     user = f.UserFactory(username="officer", full_name="Омаров Ерлан")
     return Membership.objects.create(user=user, role="district_officer", district=kindergarten.district)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests that use the browser (`-m "not browser"` leaves them out) and run them last:
+    one Chromium serves them all, and while it runs Django's async-safety check is off."""
+    in_browser = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    for item in in_browser:
+        item.add_marker(pytest.mark.browser)
+    later = {id(item) for item in in_browser}
+    items[:] = [item for item in items if id(item) not in later] + in_browser
