@@ -8,7 +8,7 @@ from qamqor.core.testing import factories as f
 
 # The browser tests' fixtures (qamqor/core/testing/browser.py). Imported here rather than loaded
 # with `-p`: a conftest's fixture overrides pytest-django's `live_server`, a plugin's would not.
-from qamqor.core.testing.browser import browser, browser_locale, live_server, page  # noqa: F401
+from qamqor.core.testing.browser import browser, browser_locale, live_server, new_page, page  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

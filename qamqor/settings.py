@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -241,3 +242,18 @@ except ValueError:
     raise ImproperlyConfigured("QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE must be a whole number") from None
 if not 1 <= QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE <= 50:
     raise ImproperlyConfigured("QAMQOR_MAX_FUTURE_BOOKINGS_PER_PHONE must be between 1 and 50")
+
+# The public site's address as parents open it (https://qamqor.example.kz). Letters sent
+# outside a parent's visit (the link to rate a consultation, sent when the specialist records
+# it) build their links from it. By default: the first allowed host over HTTPS.
+_first_host = next((h for h in ALLOWED_HOSTS if h not in {"*"} and not h.startswith(".")), "")
+QAMQOR_PUBLIC_URL = os.environ.get("QAMQOR_PUBLIC_URL", "").strip() or (
+    "http://127.0.0.1:8000" if DEBUG else (f"https://{_first_host}" if _first_host else "")
+)
+QAMQOR_PUBLIC_URL = QAMQOR_PUBLIC_URL.rstrip("/")
+if QAMQOR_PUBLIC_URL:
+    _public = urlsplit(QAMQOR_PUBLIC_URL)
+    if _public.scheme not in {"http", "https"} or not _public.netloc or _public.query or _public.fragment:
+        raise ImproperlyConfigured(
+            f"QAMQOR_PUBLIC_URL must be an address like https://qamqor.example.kz, not {QAMQOR_PUBLIC_URL!r}"
+        )

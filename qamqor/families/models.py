@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,14 @@ class ParentQuerySet(models.QuerySet):
         if len(digits) >= 4:
             query |= Q(phone__contains=digits[-10:])
         return self.filter(query)
+
+    def consenting(self) -> ParentQuerySet:
+        """Parents whose consent to process their data is in force: the only ones the staff's
+        lists (the families register, the intake form) offer. A parent who withdrew it stays in
+        the journal's rows, an official record, but is no longer looked up or contacted."""
+        return self.filter(
+            Exists(Consent.objects.filter(parent=OuterRef("pk"), scope=Consent.Scope.PARENT, withdrawn_at__isnull=True))
+        )
 
 
 class Parent(models.Model):
@@ -68,6 +78,14 @@ class Parent(models.Model):
     def has_consent(self, scope: str) -> bool:
         return any(c.scope == scope and c.withdrawn_at is None for c in self.consents.all())
 
+    @property
+    def consent_withdrawn_at(self) -> dt.datetime | None:
+        """When the parent withdrew their consent, while none of theirs is in force; else None."""
+        given = [c for c in self.consents.all() if c.scope == Consent.Scope.PARENT]
+        if not given or any(c.withdrawn_at is None for c in given):
+            return None
+        return max(c.withdrawn_at for c in given)
+
 
 class Consent(models.Model):
     """A parent's consent to data processing: when, how and for what (law on personal data)."""
@@ -102,6 +120,12 @@ class Consent(models.Model):
 class ChildQuerySet(models.QuerySet):
     def scoped(self, scope: Scope) -> ChildQuerySet:
         return self.filter(organization_id__in=scope.manager_org_ids)
+
+    def consenting(self) -> ChildQuerySet:
+        """Children whose parent's consent to process the child's data is in force."""
+        return self.filter(
+            Exists(Consent.objects.filter(parent=OuterRef("parent"), scope=Consent.Scope.CHILD, withdrawn_at__isnull=True))
+        )
 
 
 class Child(models.Model):

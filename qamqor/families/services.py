@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qamqor.core.validators import normalize_phone
@@ -45,6 +46,31 @@ def consent_record(*, parent: Parent, scope: str, method: str, recorded_by=None)
     consent.full_clean()
     consent.save()
     return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, parent: Parent) -> Parent:
+    """The parent withdraws every consent of theirs in force (for themselves and their children).
+
+    What only the consent let us keep is erased at once: the email and the children's IINs,
+    which the request journal does not hold. The rest stays, as the journal's official record
+    needs it (the rows point at the parent and the child), but leaves the staff's lists
+    (`Parent.objects.consenting()`); nobody contacts the parent again unless they consent anew.
+    Open requests and bookings belong to the journal: the caller cancels them in the same
+    transaction (portal.services.portal_consent_withdraw)."""
+    parent = Parent.objects.select_for_update().get(pk=parent.pk)
+    in_force = Consent.objects.filter(parent=parent, withdrawn_at__isnull=True)
+    if not in_force.filter(scope=Consent.Scope.PARENT).exists():
+        raise ValidationError(_("Your consent is already withdrawn."), code="already_withdrawn")
+    # One statement, one time for all: no signal listens to consents.
+    in_force.update(withdrawn_at=timezone.now())
+    if parent.email:
+        parent.email = ""
+        parent.save(update_fields=["email"])
+    for child in Child.objects.filter(parent=parent).exclude(iin=""):
+        child.iin = ""
+        child.save(update_fields=["iin"])
+    return parent
 
 
 @transaction.atomic

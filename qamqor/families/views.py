@@ -23,8 +23,9 @@ def get_parent_for(user, pk: int) -> Parent:
 @manager_required
 def parent_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
+    # Parents who withdrew their consent are no longer looked up (their journal rows stay).
     parents = (
-        visible_to(request.user, Parent.objects.filter(organization_id=request.organization_id))
+        visible_to(request.user, Parent.objects.filter(organization_id=request.organization_id).consenting())
         .search(q)
         .prefetch_related("children")
     )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from qamqor.core.forms import BootstrapMixin, DateInput
 from qamqor.core.validators import normalize_phone, validate_birth_date, validate_iin, validate_iin_matches
 from qamqor.families.models import Child, Consent, Parent, Sex
-from qamqor.journal.models import Channel, Topic
+from qamqor.journal.hooks import completion_extensions
+from qamqor.journal.models import Channel, Request, Topic
 from qamqor.journal.services import PHONE_ANSWER_MAX_MINUTES
 from qamqor.orgs.models import Membership
 
@@ -48,8 +49,9 @@ class IntakeForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, organization_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Parent.objects.filter(organization_id=organization_id)
-        self.fields["child"].queryset = Child.objects.filter(organization_id=organization_id)
+        # Only families whose consent is in force may be chosen: a withdrawn consent stops processing.
+        self.fields["parent"].queryset = Parent.objects.filter(organization_id=organization_id).consenting()
+        self.fields["child"].queryset = Child.objects.filter(organization_id=organization_id).consenting()
 
     def clean_parent_phone(self) -> str:
         phone = self.cleaned_data.get("parent_phone", "")
@@ -158,6 +160,21 @@ class ScheduleForm(BootstrapMixin, forms.Form):
 class CompleteForm(BootstrapMixin, forms.Form):
     recommendations = forms.CharField(label=_("Recommendations"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+
+    def __init__(self, *args, item: Request | None = None, **kwargs):
+        # The apps above the journal add their fields for this request (qamqor/journal/hooks.py),
+        # e.g. the public site's materials to recommend; they come with their own widgets' classes.
+        super().__init__(*args, **kwargs)
+        self.extra_names: list[str] = []
+        if item is not None:
+            for extension in completion_extensions():
+                added = extension.form_fields(item)
+                self.fields.update(added)
+                self.extra_names += list(added)
+
+    def extra_data(self) -> dict:
+        """The cleaned values of the fields the extensions added."""
+        return {name: self.cleaned_data[name] for name in self.extra_names if name in self.cleaned_data}
 
 
 class CancelForm(BootstrapMixin, forms.Form):

@@ -74,7 +74,8 @@ class Status(models.TextChoices):
 # Which status may follow which; anything else is refused by the services.
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEW: frozenset({Status.ROUTED, Status.DONE, Status.CANCELLED}),
-    Status.ROUTED: frozenset({Status.SCHEDULED, Status.CANCELLED, Status.ROUTED}),
+    # A routed request may be done without a booking: the specialist consulted by phone.
+    Status.ROUTED: frozenset({Status.SCHEDULED, Status.DONE, Status.CANCELLED, Status.ROUTED}),
     Status.SCHEDULED: frozenset({Status.DONE, Status.NO_SHOW, Status.CANCELLED, Status.ROUTED, Status.SCHEDULED}),
     Status.NO_SHOW: frozenset({Status.ROUTED, Status.SCHEDULED, Status.CANCELLED}),
     Status.DONE: frozenset(),

@@ -6,7 +6,8 @@ Each status change is explicit and kept (StatusChange) with who made it and when
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from qamqor.core.academic_year import academic_year_of
 from qamqor.families.models import Child, Parent
+from qamqor.journal.hooks import completion_extensions
 from qamqor.journal.models import Channel, JournalCounter, Request, Status, StatusChange, Topic
 from qamqor.orgs.models import Membership, Organization, Room
 from qamqor.scheduling.models import Appointment
@@ -165,8 +167,13 @@ def request_schedule(
 
 
 @transaction.atomic
-def request_complete(*, request: Request, recommendations: str, outcome: str = "", by) -> Request:
-    """After the consultation: the specialist's recommendations and the outcome close it."""
+def request_complete(
+    *, request: Request, recommendations: str, outcome: str = "", by, extra: Mapping[str, Any] | None = None
+) -> Request:
+    """After the consultation: the specialist's recommendations and the outcome close it.
+
+    `extra` holds the values of the fields the apps above the journal added to the completion
+    form (qamqor/journal/hooks.py); each extension gets them inside this transaction."""
     if not recommendations.strip():
         raise ValidationError({"recommendations": _("Write the recommendations given to the parent.")})
     request = Request.objects.select_for_update().get(pk=request.pk)
@@ -177,6 +184,10 @@ def request_complete(*, request: Request, recommendations: str, outcome: str = "
     request.recommendations = recommendations.strip()
     request.outcome = outcome.strip()
     _set_status(request, Status.DONE, by=by)
+    # The apps above the journal act here (materials for the parent, the feedback letter)
+    # without the journal importing them; every caller of this service sets them off alike.
+    for extension in completion_extensions():
+        extension.completed(request=request, data=extra or {}, by=by)
     return request
 
 

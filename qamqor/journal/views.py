@@ -182,7 +182,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointments": item.appointments.select_related("room").prefetch_related("specialist_links__membership__user"),
         "can_manage": request.scope.manages(item.organization_id),
         "suggested": services.suggested_specialists(item) if item.is_open else [],
-        "complete_form": CompleteForm(),
+        # Built for this request only when it can be completed: the extensions' fields ask the database.
+        "complete_form": CompleteForm(item=item) if item.status in (Status.SCHEDULED, Status.ROUTED) else None,
         "cancel_form": CancelForm(),
     }
     return render(request, "journal/request_detail.html", context)
@@ -293,15 +294,24 @@ def _request_action(request: HttpRequest, pk: int, action, success: str) -> Http
 @require_POST
 @staff_required
 def request_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    form = CompleteForm(request.POST)
+    item = get_request_for(request.user, pk)  # 404 before any hint about the form
+    form = CompleteForm(request.POST, item=item)
     if not form.is_valid():
-        get_request_for(request.user, pk)  # 404 before any hint about the form
-        messages.error(request, _("Write the recommendations given to the parent."))
+        if "recommendations" in form.errors:
+            messages.error(request, _("Write the recommendations given to the parent."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("journal:detail", pk=pk)
     return _request_action(
         request,
         pk,
-        lambda item: services.request_complete(request=item, by=request.user, **form.cleaned_data),
+        lambda item: services.request_complete(
+            request=item,
+            by=request.user,
+            recommendations=form.cleaned_data["recommendations"],
+            outcome=form.cleaned_data["outcome"],
+            extra=form.extra_data(),
+        ),
         _("The consultation is recorded and the request is closed."),
     )
 

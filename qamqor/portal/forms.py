@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.forms import BootstrapMixin, DateInput
@@ -13,6 +14,8 @@ from qamqor.core.validators import normalize_phone, validate_birth_date
 from qamqor.families.models import Parent, Sex
 from qamqor.journal.models import Topic
 from qamqor.orgs.models import District, Membership, Region
+from qamqor.portal.files import PDF_MAX_MB, VIDEO_MAX_MB
+from qamqor.portal.models import MAX_CHILD_AGE, Material, MaterialKind, MaterialLanguage
 
 # A child older than this is not who a consultation point is for; an earlier date is a typo.
 OLDEST_CHILD_YEARS = 18
@@ -182,3 +185,199 @@ class RescheduleForm(forms.Form):
             return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise ValidationError(_("This time is not in the schedule. Please choose one of the times shown.")) from None
+
+
+RATING_REQUIRED = _("Choose a rating from 1 to 5.")
+
+
+class FeedbackForm(forms.Form):
+    """The parent's rating of a consultation: five labelled choices, and a comment if they like."""
+
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[
+            (5, _("5 — excellent")),
+            (4, _("4 — good")),
+            (3, _("3 — satisfactory")),
+            (2, _("2 — poor")),
+            (1, _("1 — very poor")),
+        ],
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": RATING_REQUIRED, "invalid_choice": RATING_REQUIRED},
+    )
+    comment = forms.CharField(
+        label=_("Your comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000, "class": "form-control"}),
+        help_text=_("What helped you, what could be better. Please do not write other people's personal data here."),
+    )
+
+
+# --- Materials and questions ---
+
+
+def age_choices() -> list[tuple[str, str]]:
+    """Whole years, built per request (the plural differs by number and by language)."""
+    return [
+        ("0", gettext("under 1 year")),
+        *((str(n), ngettext("%(n)d year", "%(n)d years", n) % {"n": n}) for n in range(1, MAX_CHILD_AGE + 1)),
+    ]
+
+
+class MaterialFilterForm(BootstrapMixin, forms.Form):
+    """The parents' filters of the materials list: all optional, all in the address."""
+
+    q = forms.CharField(label=_("Words in the title or the text"), max_length=100, required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    age = forms.TypedChoiceField(label=_("Child's age"), coerce=int, empty_value=None, required=False)
+    kind = forms.ChoiceField(label=_("Kind of material"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, topics: Sequence[Topic], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics = {t.code: t for t in topics}
+        self.fields["topic"].choices = [("", _("All topics")), *((t.code, t.name) for t in topics)]
+        self.fields["age"].choices = [("", _("Any age")), *age_choices()]
+        self.fields["kind"].choices = [("", _("All kinds")), *MaterialKind.choices]
+        self.fields["language"].choices = [("", _("Any language")), ("kk", _("in Kazakh")), ("ru", _("in Russian"))]
+
+    def clean_topic(self) -> Topic | None:
+        return self.topics.get(self.cleaned_data.get("topic", ""))
+
+    def filters(self) -> dict:
+        """The chosen filters, as selectors.public_materials takes them; none for a bad form."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {"topic": d["topic"], "age": d["age"], "kind": d["kind"], "language": d["language"], "text": d["q"]}
+
+
+class MaterialForm(BootstrapMixin, forms.Form):
+    """A material as its author writes it; the service decides what each kind needs."""
+
+    kind = forms.ChoiceField(label=_("Kind of material"), choices=MaterialKind.choices)
+    language = forms.ChoiceField(
+        label=_("Language of the material"),
+        choices=MaterialLanguage.choices,
+        help_text=_("The language a parent reads or watches it in. Write the title (and the text) in each."),
+    )
+    title_kk = forms.CharField(label=_("Title in Kazakh"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=200, required=False)
+    body_kk = forms.CharField(
+        label=_("Text in Kazakh"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    body_ru = forms.CharField(
+        label=_("Text in Russian"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    age_from = forms.IntegerField(label=_("Child's age from, years"), min_value=0, max_value=MAX_CHILD_AGE, required=False)
+    age_to = forms.IntegerField(label=_("Child's age to, years"), min_value=0, max_value=MAX_CHILD_AGE, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.mp4,.webm,application/pdf,video/mp4,video/webm"}),
+    )
+    remove_file = forms.BooleanField(label=_("Remove the file"), required=False)
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Instead of a file: a link to the video on another site."),
+    )
+
+    def __init__(self, *args, has_file: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
+        self.fields["file"].help_text = gettext(
+            "A booklet, a memo or a game: PDF, at most %(pdf)d MB. A video: MP4 or WebM, at most %(video)d MB."
+        ) % {"pdf": PDF_MAX_MB, "video": VIDEO_MAX_MB}
+        if not has_file:
+            del self.fields["remove_file"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("age_from") is not None and data.get("age_to") is not None and data["age_from"] > data["age_to"]:
+            self.add_error("age_to", _("The upper age is below the lower one."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        values = {name: d[name] for name in ("kind", "language", "title_kk", "title_ru", "body_kk", "body_ru")}
+        values.update(age_from=d["age_from"], age_to=d["age_to"], video_url=d["video_url"])
+        kwargs = {**values, "topics": list(d["topics"]), "upload": d.get("file")}
+        if "remove_file" in self.fields:  # editing a material that has a file
+            kwargs["remove_file"] = d["remove_file"]
+        return kwargs
+
+    @staticmethod
+    def initial_for(material: Material) -> dict:
+        names = ("kind", "language", "title_kk", "title_ru", "body_kk", "body_ru", "age_from", "age_to", "video_url")
+        return {**{name: getattr(material, name) for name in names}, "topics": list(material.topics.all())}
+
+
+class QuestionForm(BootstrapMixin, forms.Form):
+    """A parent's question: the question alone is required; contacts only to get an answer."""
+
+    text = forms.CharField(
+        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000})
+    )
+    name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("The answer comes to this address."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contacts_consent = forms.BooleanField(
+        label=_("I agree that the organisation uses my name and contacts only to answer this question."),
+        required=False,
+    )
+    may_publish = forms.BooleanField(
+        label=_("You may publish my question and the answer on the site (without my name)."), required=False
+    )
+    # The trap for robots, as on the application form.
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").strip()
+        return normalize_phone(phone) if phone else ""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(
+                _("Your question was not sent: the field “Leave this field empty” must stay empty."), code="trap"
+            )
+        has_contacts = any(data.get(name) for name in ("name", "phone", "email")) or "phone" in self.errors
+        if has_contacts and not data.get("contacts_consent"):
+            self.add_error(
+                "contacts_consent",
+                _("To answer you we need your consent to use your contacts. Or leave them empty to ask anonymously."),
+            )
+        return data
+
+
+class AnswerForm(BootstrapMixin, forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+    public_text = forms.CharField(
+        label=_("The question as the site shows it"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Remove names and anything else that could identify the family."),
+    )

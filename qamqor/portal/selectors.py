@@ -8,13 +8,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from qamqor.core.academic_year import academic_year_label
 from qamqor.core.validators import format_phone
-from qamqor.journal.models import Request, Status, Topic
+from qamqor.families.models import Parent
+from qamqor.journal.models import Request, Status, StatusChange, Topic, choice_label
 from qamqor.orgs.models import ConsultationPoint, District, Membership, Region
+from qamqor.portal.models import Feedback, Material, Question
 from qamqor.scheduling.calendar import public_holidays
 from qamqor.scheduling.models import Appointment, ClosedDay, Weekday, WorkingHours
 from qamqor.scheduling.services import free_slots, specialists_for_roles
@@ -202,6 +205,16 @@ def booked_appointment(request: Request) -> Appointment | None:
     )
 
 
+def held_appointment(request: Request) -> Appointment | None:
+    """The request's consultation that took place (the latest, if ever more than one)."""
+    return (
+        request.appointments.filter(status=Appointment.Status.DONE)
+        .prefetch_related(Prefetch("specialist_links__membership", queryset=Membership.objects.select_related("user")))
+        .order_by("-starts_at")
+        .first()
+    )
+
+
 def latest_appointment_start(request: Request) -> dt.datetime | None:
     """When the request's latest appointment (held, booked or cancelled) starts."""
     return request.appointments.order_by("-starts_at").values_list("starts_at", flat=True).first()
@@ -217,10 +230,14 @@ def rebooking_specialists(request: Request, appointment: Appointment | None) -> 
     return []
 
 
+MEETING_LINK_SHOWN_BEFORE = dt.timedelta(minutes=15)  # seed 001 §6.5: the parent joins at the start
+
+
 @dataclass(frozen=True)
 class Place:
     """Where a consultation happens, as a parent needs it: the organisation, its address and
-    the room, or online with the meeting link."""
+    the room, or online with the meeting link. The link is given out only from 15 minutes
+    before the start (`meeting_url` is empty until `link_opens_at`)."""
 
     organization: str
     address: str
@@ -228,6 +245,7 @@ class Place:
     phone: str
     is_online: bool
     meeting_url: str
+    link_opens_at: dt.datetime | None = None
 
     def lines(self) -> list[str]:
         return [line for line in (self.organization, self.address, self.room) if line]
@@ -237,13 +255,233 @@ class Place:
         return format_phone(self.phone)
 
 
-def place_of(point: ConsultationPoint, appointment: Appointment | None) -> Place:
+def place_of(point: ConsultationPoint, appointment: Appointment | None, now: dt.datetime | None = None) -> Place:
     organization = point.organization
+    online = appointment is not None and appointment.is_online
+    opens_at = appointment.starts_at - MEETING_LINK_SHOWN_BEFORE if online else None
+    link_open = opens_at is not None and (now or timezone.now()) >= opens_at
     return Place(
         organization=organization.name,
         address=point.address or organization.address,
         room=appointment.room.name if appointment is not None and appointment.room_id else "",
         phone=point.phone or organization.phone,
-        is_online=bool(appointment is not None and appointment.is_online),
-        meeting_url=appointment.meeting_url if appointment is not None else "",
+        is_online=online,
+        meeting_url=appointment.meeting_url if link_open else "",
+        link_opens_at=opens_at,
+    )
+
+
+def requests_ended_by_withdrawal(parent: Parent, now: dt.datetime | None = None) -> list[Request]:
+    """The parent's requests that withdrawing the consent cancels: every open one except those
+    whose booked consultation has already begun (held, for the specialist to record). Each
+    carries `booked`, its booked appointments, for the page that asks to confirm."""
+    now = now or timezone.now()
+    begun = Appointment.objects.filter(request=OuterRef("pk"), status=Appointment.Status.BOOKED, starts_at__lte=now)
+    return list(
+        Request.objects.filter(parent=parent)
+        .open()
+        .filter(~Exists(begun))
+        .select_related("topic")
+        .prefetch_related(
+            Prefetch("appointments", queryset=Appointment.objects.filter(status=Appointment.Status.BOOKED), to_attr="booked")
+        )
+        .order_by("received_at", "pk")
+    )
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def _people(links) -> list[str]:
+    return [link.membership.person_name for link in links]
+
+
+def _appointment_data(a: Appointment) -> dict:
+    return {
+        "starts_at": _local(a.starts_at),
+        "ends_at": _local(a.ends_at),
+        "status": a.status,
+        "status_label": choice_label(Appointment.Status, a.status),
+        "specialists": _people(a.specialist_links.all()),
+        "room": a.room.name if a.room_id else "",
+        "is_online": a.is_online,
+        "meeting_url": a.meeting_url,
+        "child": a.child.full_name if a.child_id else "",
+        "created_at": _local(a.created_at),
+    }
+
+
+def parent_data(parent: Parent) -> dict:
+    """Everything the system keeps about one parent and their children, for the "My data" page
+    and its JSON download (the right of access, Law of the Republic of Kazakhstan «On personal
+    data and their protection»): the organisation that keeps it, the parent, the children, the
+    consents, the requests with their history, appointments and feedback.
+
+    Only this Parent row's data: a namesake, or the same phone in another organisation, is
+    another record of another keeper. Left out on purpose: who on the staff recorded or
+    changed what (the staff's data, not the parent's) and the keyed hashes that count
+    applications (they identify nobody and are swept within a day). Values are Python objects
+    (local times); choice fields carry their code and their label in the current language.
+    A field added to these models must be added here: tests/test_my_data.py compares the keys
+    with the models' fields."""
+    organization = parent.organization
+    children = list(parent.children.order_by("birth_date", "pk"))
+    consents = list(parent.consents.order_by("given_at", "pk"))
+    people = Prefetch("specialist_links__membership", queryset=Membership.objects.select_related("user"))
+    requests = list(
+        Request.objects.filter(parent=parent)
+        .select_related("topic", "child")
+        .prefetch_related(
+            Prefetch("specialists", queryset=Membership.objects.select_related("user")),
+            Prefetch("status_changes", queryset=StatusChange.objects.order_by("changed_at", "pk")),
+            Prefetch("appointments", queryset=Appointment.objects.select_related("room", "child").prefetch_related(people)),
+        )
+        .order_by("received_at", "pk")
+    )
+    feedback = {f.request_id: f for f in Feedback.objects.filter(request__parent=parent)}
+    # A child's appointment booked outside a request (none are today) is the child's data too.
+    loose = (
+        Appointment.objects.filter(child__parent=parent, request__isnull=True)
+        .select_related("room", "child")
+        .prefetch_related(people)
+    )
+    return {
+        "exported_at": timezone.localtime(),
+        "organisation": {
+            "name": organization.name,
+            "bin": organization.bin,
+            "address": organization.address,
+            "phone": organization.phone,
+        },
+        "parent": {
+            "full_name": parent.full_name,
+            "phone": parent.phone,
+            "email": parent.email,
+            "language": parent.language,
+            "language_label": parent.get_language_display(),
+            "created_at": _local(parent.created_at),
+        },
+        "children": [
+            {
+                "full_name": c.full_name,
+                "birth_date": c.birth_date,
+                "sex": c.sex,
+                "sex_label": c.get_sex_display(),
+                "iin": c.iin,
+                "created_at": _local(c.created_at),
+            }
+            for c in children
+        ],
+        "consents": [
+            {
+                "scope": c.scope,
+                "scope_label": c.get_scope_display(),
+                "method": c.method,
+                "method_label": c.get_method_display(),
+                "given_at": _local(c.given_at),
+                "text_version": c.text_version,
+                "withdrawn_at": _local(c.withdrawn_at),
+            }
+            for c in consents
+        ],
+        "requests": [
+            {
+                "number": r.display_number,
+                "academic_year": academic_year_label(r.academic_year),
+                "received_at": _local(r.received_at),
+                "channel": r.channel,
+                "channel_label": r.get_channel_display(),
+                "child": r.child.full_name if r.child_id else "",
+                "topic": r.topic.name,
+                "question": r.question,
+                "status": r.status,
+                "status_label": r.get_status_display(),
+                "specialists": [m.person_name for m in r.specialists.all()],
+                "answer": r.answer,
+                "answered_by_phone": r.answered_by_phone,
+                "call_minutes": r.call_minutes,
+                "recommendations": r.recommendations,
+                "outcome": r.outcome,
+                "closed_at": _local(r.closed_at),
+                "history": [
+                    {
+                        "at": _local(change.changed_at),
+                        "from_status": change.from_status,
+                        "to_status": change.to_status,
+                        "to_status_label": choice_label(Status, change.to_status),
+                        "note": change.note,
+                    }
+                    for change in r.status_changes.all()
+                ],
+                "appointments": [_appointment_data(a) for a in r.appointments.all()],
+                "feedback": (
+                    {
+                        "rating": feedback[r.pk].rating,
+                        "comment": feedback[r.pk].comment,
+                        "given_at": _local(feedback[r.pk].given_at),
+                    }
+                    if r.pk in feedback
+                    else None
+                ),
+            }
+            for r in requests
+        ],
+        "appointments_without_request": [_appointment_data(a) for a in loose],
+    }
+
+
+# --- Materials and questions as parents see them ---
+
+
+def public_materials(
+    *,
+    organization_id: int | None = None,
+    topic: Topic | None = None,
+    age: int | None = None,
+    kind: str = "",
+    language: str = "",
+    text: str = "",
+) -> QuerySet[Material]:
+    """Published materials of open points, newest first, with what a list shows of each (the
+    organisation and its point; the topics come in one more query)."""
+    materials = Material.objects.public().select_related("organization__consultation_point").prefetch_related("topics")
+    if organization_id is not None:
+        materials = materials.filter(organization_id=organization_id)
+    if topic is not None:
+        materials = materials.filter(topics=topic)
+    if age is not None:
+        materials = materials.for_age(age)
+    if kind:
+        materials = materials.filter(kind=kind)
+    if language:
+        materials = materials.in_language(language)
+    text = " ".join(text.split())
+    if text:
+        materials = materials.search(text)
+    return materials.order_by("-published_at", "-pk")
+
+
+def public_material(pk: int) -> Material:
+    """A published material of an open point with its organisation, point and topics; 404 otherwise."""
+    return get_object_or_404(
+        Material.objects.public().select_related("organization__consultation_point").prefetch_related("topics"), pk=pk
+    )
+
+
+def recommended_materials(request: Request) -> list[Material]:
+    """The published materials the specialist recommended with this request."""
+    return list(
+        Material.objects.published().filter(recommended_in=request).prefetch_related("topics").order_by("-published_at", "-pk")
+    )
+
+
+def public_questions(organization_id: int) -> QuerySet[Question]:
+    """The point's published questions with their answers, newest first. Only what the site
+    shows is read: never the parent's name or contacts."""
+    return (
+        Question.objects.public()
+        .filter(organization_id=organization_id)
+        .only("pk", "text", "public_text", "answer", "published_at")
+        .order_by("-published_at", "-pk")
     )

@@ -9,23 +9,32 @@ so it obeys the same rules as the methodist's intake form.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from qamqor.core.validators import normalize_phone
 from qamqor.families.models import Child, Consent, Parent
-from qamqor.families.services import child_create, consent_record, parent_create
+from qamqor.families.services import child_create, consent_record, consent_withdraw, parent_create
 from qamqor.journal.models import Channel, Request, Status, Topic
 from qamqor.journal.services import request_cancel, request_intake, request_schedule
-from qamqor.orgs.models import ConsultationPoint, Membership
-from qamqor.portal.models import ApplicationAttempt
-from qamqor.portal.selectors import booked_appointment, booking_window, rebooking_specialists, specialists_for_topic
+from qamqor.orgs.models import ConsultationPoint, Membership, Organization
+from qamqor.portal.files import check_material_upload
+from qamqor.portal.models import ApplicationAttempt, Feedback, Material, Question
+from qamqor.portal.selectors import (
+    booked_appointment,
+    booking_window,
+    rebooking_specialists,
+    requests_ended_by_withdrawal,
+    specialists_for_topic,
+)
 from qamqor.scheduling.models import Appointment
 from qamqor.scheduling.services import SlotTaken, free_slots
 
@@ -52,35 +61,60 @@ def _attempt_hash(kind: str, value: str) -> str:
     return salted_hmac("qamqor.portal.application-attempt", f"{kind}:{value}", algorithm="sha256").hexdigest()
 
 
+@dataclass(frozen=True)
+class _Limit:
+    kind: str  # what the key is: a client address or a phone number
+    key_hash: str
+    limit: int
+    message: str
+    code: str
+
+
+def _count_attempts(limits: list[_Limit], *, now: dt.datetime) -> None:
+    """Refuse when any key reached its limit in the last hour, else count this attempt under
+    each. Called inside the caller's transaction: a refused or failed attempt is not counted."""
+    ApplicationAttempt.objects.filter(attempted_at__lt=now - ATTEMPTS_KEPT).delete()
+    for item in limits:
+        recent = ApplicationAttempt.objects.filter(
+            kind=item.kind, key_hash=item.key_hash, attempted_at__gt=now - APPLICATION_WINDOW
+        ).count()
+        if recent >= item.limit:
+            raise TooManyApplications(item.message, code=item.code)
+    ApplicationAttempt.objects.bulk_create(
+        ApplicationAttempt(kind=item.kind, key_hash=item.key_hash, attempted_at=now) for item in limits
+    )
+
+
 def _count_application(*, client_address: str, phone: str, now: dt.datetime) -> None:
     """Refuse when this address or phone applied too often in the last hour, else count this one.
 
     Inside the application's transaction: an application that fails (bad input, a time just
     taken) is not counted, only those that were recorded."""
-    ApplicationAttempt.objects.filter(attempted_at__lt=now - ATTEMPTS_KEPT).delete()
-    keys = {
-        ApplicationAttempt.Kind.ADDRESS: (_attempt_hash("address", client_address), APPLICATIONS_PER_ADDRESS),
-        ApplicationAttempt.Kind.PHONE: (_attempt_hash("phone", phone), APPLICATIONS_PER_PHONE),
-    }
-    for kind, (key_hash, limit) in keys.items():
-        recent = ApplicationAttempt.objects.filter(
-            kind=kind, key_hash=key_hash, attempted_at__gt=now - APPLICATION_WINDOW
-        ).count()
-        if recent >= limit:
-            message = (
+    address, by_phone = ApplicationAttempt.Kind.ADDRESS, ApplicationAttempt.Kind.PHONE
+    _count_attempts(
+        [
+            _Limit(
+                address,
+                _attempt_hash("address", client_address),
+                APPLICATIONS_PER_ADDRESS,
                 _(
                     "Too many applications have been sent from this device in the last hour. "
                     "Please try again later or call the consultation point."
-                )
-                if kind == ApplicationAttempt.Kind.ADDRESS
-                else _(
+                ),
+                f"too_many_{address}",
+            ),
+            _Limit(
+                by_phone,
+                _attempt_hash("phone", phone),
+                APPLICATIONS_PER_PHONE,
+                _(
                     "Too many applications have been sent for this phone number in the last hour. "
                     "Please try again later or call the consultation point."
-                )
-            )
-            raise TooManyApplications(message, code=f"too_many_{kind}")
-    ApplicationAttempt.objects.bulk_create(
-        ApplicationAttempt(kind=kind, key_hash=key_hash, attempted_at=now) for kind, (key_hash, _limit) in keys.items()
+                ),
+                f"too_many_{by_phone}",
+            ),
+        ],
+        now=now,
     )
 
 
@@ -318,3 +352,278 @@ def portal_cancel(*, request: Request) -> Request:
             code="started",
         )
     return request_cancel(request=request, by=None, note=_("cancelled by the parent on the public site"))
+
+
+def _already_rated() -> ValidationError:
+    return ValidationError(_("You have already rated this consultation. Thank you!"), code="already_given")
+
+
+@transaction.atomic
+def portal_feedback_give(*, request: Request, rating: int, comment: str = "") -> Feedback:
+    """The parent's rating (1–5) and comment on a consultation that took place, once.
+
+    The request row is locked first, so two submissions at the same moment end in one
+    feedback and a clear "already rated"; the one-to-one key and the rating's check
+    constraint keep the database right whatever calls this."""
+    request = Request.objects.select_for_update(of=("self",)).select_related("parent").get(pk=request.pk)
+    if request.status != Status.DONE:
+        raise ValidationError(_("You can rate a consultation after it took place."), code="not_done")
+    if not request.parent.has_consent(Consent.Scope.PARENT):
+        raise ValidationError(
+            _("You withdrew your consent to data processing, so we no longer ask for your feedback."), code="withdrawn"
+        )
+    if Feedback.objects.filter(request=request).exists():
+        raise _already_rated()
+    feedback = Feedback(request=request, organization_id=request.organization_id, rating=rating, comment=comment.strip())
+    feedback.full_clean()
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as exc:
+        raise _already_rated() from exc
+    return feedback
+
+
+@transaction.atomic
+def portal_consent_withdraw(*, parent: Parent) -> list[Request]:
+    """The parent withdraws their consent from the "My data" page: the consent is recorded as
+    withdrawn (and what only it let us keep is erased, families.services.consent_withdraw), and
+    every request of theirs still waiting is cancelled with its booked time, so the staff stop
+    working with their data. A consultation whose time has already come stays open for the
+    specialist to record; the journal's rows stay, as an official record. Returns the
+    cancelled requests."""
+    parent = Parent.objects.select_for_update().get(pk=parent.pk)
+    if not parent.has_consent(Consent.Scope.PARENT):
+        raise ValidationError(_("Your consent is already withdrawn."), code="already_withdrawn")
+    note = _("consent to data processing withdrawn by the parent on the public site")
+    cancelled = [request_cancel(request=item, by=None, note=note) for item in requests_ended_by_withdrawal(parent)]
+    consent_withdraw(parent=parent)
+    return cancelled
+
+
+# --- Materials for parents (seed 000's recommendations, seed 001's site) ---
+
+# The columns a material's form writes; the file and the topics are handled on their own.
+MATERIAL_VALUES = ("kind", "title_kk", "title_ru", "body_kk", "body_ru", "language", "age_from", "age_to", "video_url")
+
+
+def _material_save(
+    *, material: Material, values: dict, topics: Iterable[Topic] | None, upload: UploadedFile | None, remove_file: bool
+) -> Material:
+    """Check the upload, then the whole material, and only then write: a refused file never
+    reaches the storage. A replaced or removed file is deleted once the change commits."""
+    unknown = set(values) - set(MATERIAL_VALUES)
+    if unknown:
+        raise TypeError(f"unknown material values: {sorted(unknown)}")
+    old_file = material.file.name if material.file else ""
+    for name, value in values.items():
+        setattr(material, name, value.strip() if isinstance(value, str) else value)
+    if upload is not None:
+        check_material_upload(kind=material.kind, upload=upload)
+        material.file = upload
+    elif remove_file:
+        material.file = ""
+    # The untranslated columns are filled from the translations (modeltranslation); clean()
+    # names the translation that is missing.
+    material.full_clean(exclude=["title", "body"])
+    material.save()
+    if topics is not None:
+        material.topics.set(topics)
+    if old_file and material.file.name != old_file:
+        storage = material.file.storage
+        transaction.on_commit(lambda: storage.delete(old_file))
+    return material
+
+
+@transaction.atomic
+def material_create(
+    *,
+    organization: Organization,
+    by,
+    topics: Iterable[Topic] = (),
+    upload: UploadedFile | None = None,
+    **values,
+) -> Material:
+    """A new material, saved as a draft: parents see it once it is published."""
+    material = Material(organization=organization, created_by=by)
+    return _material_save(material=material, values=values, topics=topics, upload=upload, remove_file=False)
+
+
+@transaction.atomic
+def material_update(
+    *,
+    material: Material,
+    by,
+    topics: Iterable[Topic] | None = None,
+    upload: UploadedFile | None = None,
+    remove_file: bool = False,
+    **values,
+) -> Material:
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    return _material_save(material=material, values=values, topics=topics, upload=upload, remove_file=remove_file)
+
+
+@transaction.atomic
+def material_publish(*, material: Material, by) -> Material:
+    """Parents see it from now on; it must be complete (a draft may have been saved before a
+    rule changed, so it is checked again)."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    material.full_clean(exclude=["title", "body"])
+    if not material.is_published:
+        material.is_published = True
+        material.published_at = timezone.now()
+        material.save(update_fields=["is_published", "published_at", "updated_at"])
+    return material
+
+
+@transaction.atomic
+def material_unpublish(*, material: Material, by) -> Material:
+    """Back to a draft: parents no longer find it; a request that recommended it keeps the
+    link, and the parent's page shows it again once it is published again."""
+    material = Material.objects.select_for_update().get(pk=material.pk)
+    if material.is_published:
+        material.is_published = False
+        material.save(update_fields=["is_published", "updated_at"])
+    return material
+
+
+def material_recommend(*, request: Request, materials: Iterable[Material], by) -> None:
+    """Keep the materials a specialist recommended to the parent with the request (called by
+    the journal's completion through qamqor/portal/recommendations.py, inside its transaction).
+    Only the request's organisation's published materials: the parent must be able to open them."""
+    materials = list(materials)
+    if any(m.organization_id != request.organization_id or not m.is_published for m in materials):
+        raise ValidationError(
+            {"recommended_materials": _("Only this organisation's published materials can be recommended.")},
+            code="material",
+        )
+    through = Material.recommended_in.through
+    through.objects.bulk_create([through(material_id=m.pk, request_id=request.pk) for m in materials], ignore_conflicts=True)
+
+
+# --- Parents' questions and the answers (seed 003: "question and answer" on the site) ---
+
+QUESTIONS_PER_ADDRESS = 5
+
+
+def _question_limit(client_address: str) -> _Limit:
+    # Counted in the applications' table: its "kind" says what the key is (a client address);
+    # the hash's own prefix keeps questions and applications apart, so asking questions does
+    # not use up a parent's applications.
+    return _Limit(
+        ApplicationAttempt.Kind.ADDRESS,
+        _attempt_hash("question-address", client_address),
+        QUESTIONS_PER_ADDRESS,
+        _(
+            "Too many questions have been sent from this device in the last hour. "
+            "Please try again later or call the consultation point."
+        ),
+        "too_many_questions",
+    )
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    point: ConsultationPoint,
+    text: str,
+    client_address: str,
+    language: str = Parent.Language.KK,
+    name: str = "",
+    phone: str = "",
+    email: str = "",
+    may_publish: bool = False,
+    contacts_consent: bool = False,
+) -> Question:
+    """A parent's question from the point's page, anonymous or with contacts. Contacts are kept
+    only with the parent's consent to use them for the answer; the publishing permission is
+    the parent's own and nobody else sets it."""
+    if not point.is_open:
+        raise ValidationError(_("This consultation point does not take questions now."), code="point_closed")
+    text = text.strip()
+    if not text:
+        raise _field_error("text", _("Write your question."), "text")
+    name, email, phone = " ".join(name.split()), email.strip(), phone.strip()
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            raise ValidationError({"phone": exc.error_list}) from exc
+    if (name or phone or email) and not contacts_consent:
+        raise _field_error(
+            "contacts_consent",
+            _("To answer you we need your consent to use your contacts. Or leave them empty to ask anonymously."),
+            "no_consent",
+        )
+    now = timezone.now()
+    _count_attempts([_question_limit(client_address)], now=now)
+    question = Question(
+        organization_id=point.organization_id,
+        text=text,
+        name=name,
+        phone=phone,
+        email=email,
+        language=language if language in Parent.Language.values else Parent.Language.KK,
+        may_publish=may_publish,
+        asked_at=now,
+    )
+    question.full_clean()
+    question.save()
+    return question
+
+
+@dataclass(frozen=True)
+class Answered:
+    question: Question
+    first: bool  # the first answer: the one the parent is written to
+
+
+@transaction.atomic
+def question_answer(*, question: Question, answer: str, by, public_text: str = "") -> Answered:
+    """The staff's answer (written again to correct it), and the question's wording for the
+    site when names or details must not be shown."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = answer.strip()
+    if not answer:
+        raise _field_error("answer", _("Write the answer."), "answer")
+    first = question.answered_at is None
+    question.answer = answer
+    question.answered_by = by
+    if first:
+        question.answered_at = timezone.now()
+    public_text = public_text.strip()
+    question.public_text = "" if public_text == question.text else public_text
+    question.full_clean()
+    question.save()
+    return Answered(question=question, first=first)
+
+
+@transaction.atomic
+def question_publish(*, question: Question, by) -> Question:
+    """Show the question and the answer on the point's page, without the parent's name; only
+    with the parent's permission (the database refuses it otherwise too)."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not question.may_publish:
+        raise ValidationError(_("The parent did not allow publishing this question."), code="no_permission")
+    if not question.answer:
+        raise ValidationError(_("Answer the question before publishing it."), code="no_answer")
+    if not question.is_published:
+        question.is_published = True
+        question.published_at = timezone.now()
+        question.save(update_fields=["is_published", "published_at"])
+    return question
+
+
+@transaction.atomic
+def question_unpublish(*, question: Question, by) -> Question:
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.is_published:
+        question.is_published = False
+        question.save(update_fields=["is_published"])
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: Question, by) -> None:
+    """Remove a question (spam, or not a question at all) with the contacts it holds."""
+    Question.objects.filter(pk=question.pk).delete()

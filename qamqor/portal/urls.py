@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qamqor.portal import views
+from qamqor.portal import materials_views, questions_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,25 @@ urlpatterns = [
     path("my/<str:token>/consultation.ics", views.calendar_file, name="calendar"),
     path("my/<str:token>/cancel/", views.cancel, name="cancel"),
     path("my/<str:token>/move/", views.reschedule, name="reschedule"),
+    path("my/<str:token>/data/", views.my_data, name="my_data"),
+    path("my/<str:token>/data.json", views.my_data_download, name="my_data_download"),
+    path("my/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    # The feedback link's token is another (own salt): it opens this page and nothing else.
+    path("feedback/<str:token>/", views.feedback, name="feedback"),
+    # Materials for parents and their questions: the public pages, then the back office's.
+    path("materials/", materials_views.material_list, name="materials"),
+    path("materials/<int:pk>/", materials_views.material_detail, name="material"),
+    path("materials/<int:pk>/file/", materials_views.material_file, name="material_file"),
+    path("points/<int:pk>/materials/", materials_views.material_list, name="point_materials"),
+    path("points/<int:pk>/questions/", questions_views.point_questions, name="questions"),
+    path("points/<int:pk>/ask/", questions_views.ask, name="ask"),
+    path("points/<int:pk>/ask/sent/", questions_views.asked, name="asked"),
+    path("office/materials/", materials_views.staff_material_list, name="staff_materials"),
+    path("office/materials/new/", materials_views.staff_material_new, name="staff_material_new"),
+    path("office/materials/<int:pk>/", materials_views.staff_material_edit, name="staff_material"),
+    path("office/materials/<int:pk>/publish/", materials_views.staff_material_publish, name="staff_material_publish"),
+    path("office/questions/", questions_views.staff_question_list, name="staff_questions"),
+    path("office/questions/<int:pk>/", questions_views.staff_question_detail, name="staff_question"),
+    path("office/questions/<int:pk>/publish/", questions_views.staff_question_publish, name="staff_question_publish"),
+    path("office/questions/<int:pk>/delete/", questions_views.staff_question_delete, name="staff_question_delete"),
 ]

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,16 +19,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qamqor.core.forms import add_service_errors
-from qamqor.journal.models import Request
+from qamqor.families.models import Consent
+from qamqor.journal.models import Request, Status
 from qamqor.orgs.models import Region
 from qamqor.portal import selectors, services
 from qamqor.portal.emails import Letter, parent_letter_send
-from qamqor.portal.forms import CONSENT_TEXT, NO_TIME, ApplicationForm, ChoiceForm, FinderForm, RescheduleForm
+from qamqor.portal.forms import CONSENT_TEXT, NO_TIME, ApplicationForm, ChoiceForm, FeedbackForm, FinderForm, RescheduleForm
 from qamqor.portal.ics import appointment_ics
-from qamqor.portal.links import LinkExpired, LinkInvalid, manage_token, request_for_token
+from qamqor.portal.links import (
+    LinkExpired,
+    LinkInvalid,
+    feedback_token,
+    feedback_valid_until,
+    manage_token,
+    request_for_feedback_token,
+    request_for_token,
+)
+from qamqor.portal.models import Feedback
 from qamqor.scheduling.services import SlotTaken
 
 POINTS_PER_PAGE = 20
+# The latest published questions with answers on a point's page; the rest on its Q&A page.
+QUESTIONS_ON_POINT_PAGE = 3
 
 
 def point_finder(request: HttpRequest) -> HttpResponse:
@@ -47,7 +60,9 @@ def point_finder(request: HttpRequest) -> HttpResponse:
 
 def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
     point = selectors.open_point(pk)
-    return render(request, "portal/point_detail.html", {"page": selectors.point_page(point), "point": point})
+    context = {"page": selectors.point_page(point), "point": point}
+    context["questions"] = selectors.public_questions(point.organization_id)[:QUESTIONS_ON_POINT_PAGE]
+    return render(request, "portal/point_detail.html", context)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -118,31 +133,44 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "portal/apply.html", context, status=status)
 
 
-def with_manage_link(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Resolve the token into the request, or answer a clear page (404 forged, 410 expired).
+def _with_link(resolve: Callable[[str], Request], link_kind: str):
+    """A decorator for views behind a private link: resolve the token into the request, or
+    answer a clear page (404 forged, 410 expired).
 
     The page speaks the parent's language unless this browser chose one with the switcher: a
     link opened from a letter on another device should not fall back to its browser's English."""
 
-    @wraps(view)
-    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
-        try:
-            item = request_for_token(token)
-        except LinkInvalid:
-            return render(request, "portal/link_invalid.html", {"expired": False}, status=404)
-        except LinkExpired as exc:
-            with translation.override(_language_for(request, exc.request)):
-                response = render(request, "portal/link_invalid.html", {"expired": True, "item": exc.request}, status=410)
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+            try:
+                item = resolve(token)
+            except LinkInvalid:
+                response = render(request, "portal/link_invalid.html", {"expired": False, "link_kind": link_kind}, status=404)
+                add_never_cache_headers(response)
+                return response
+            except LinkExpired as exc:
+                with translation.override(_language_for(request, exc.request)):
+                    context = {"expired": True, "item": exc.request, "link_kind": link_kind}
+                    response = render(request, "portal/link_invalid.html", context, status=410)
+                    response["Content-Language"] = translation.get_language()
+                add_never_cache_headers(response)
+                return response
+            with translation.override(_language_for(request, item)):
+                response = view(request, item, token, *args, **kwargs)
                 response["Content-Language"] = translation.get_language()
+            # A page behind a private link is nobody else's: no shared cache may keep it.
+            add_never_cache_headers(response)
             return response
-        with translation.override(_language_for(request, item)):
-            response = view(request, item, token, *args, **kwargs)
-            response["Content-Language"] = translation.get_language()
-        # A page behind a private link is nobody else's: no shared cache may keep it.
-        add_never_cache_headers(response)
-        return response
 
-    return wrapper
+        return wrapper
+
+    return decorator
+
+
+with_manage_link = _with_link(request_for_token, "manage")
+# The feedback link is a token of its own (its own salt and life): it opens the rating page only.
+with_feedback_link = _with_link(request_for_feedback_token, "feedback")
 
 
 def _language_for(request: HttpRequest, item: Request) -> str:
@@ -187,9 +215,30 @@ def _manage_page(
             "can_cancel": item.is_open and not has_started,
             "days": selectors.times_by_day(selectors.joint_times(specialists) if can_move else []),
             "form": form or RescheduleForm(),
+            **_feedback_offer(item),
+            "recommended": selectors.recommended_materials(item),
         }
     )
     return render(request, "portal/manage.html", context, status=status)
+
+
+def _feedback_offer(item: Request) -> dict:
+    """Once the consultation took place: the feedback given, or the link to give it (while it
+    works and the parent's consent is in force)."""
+    if item.status != Status.DONE:
+        return {}
+    given = Feedback.objects.filter(request=item).first()
+    valid_until = feedback_valid_until(item)
+    can_rate = (
+        given is None
+        and valid_until is not None
+        and timezone.now() <= valid_until
+        and item.parent.has_consent(Consent.Scope.PARENT)
+    )
+    return {
+        "feedback": given,
+        "feedback_path": reverse("portal:feedback", args=[feedback_token(item)]) if can_rate else "",
+    }
 
 
 @with_manage_link
@@ -242,3 +291,90 @@ def reschedule(request: HttpRequest, item: Request, token: str) -> HttpResponse:
 
 def _manage_url(request: HttpRequest, token: str) -> str:
     return request.build_absolute_uri(reverse("portal:manage", args=[token]))
+
+
+@with_feedback_link
+def feedback(request: HttpRequest, item: Request, token: str) -> HttpResponse:
+    """The parent rates a consultation that took place: once. A second submission, or one
+    after the consent was withdrawn, changes nothing and says why (409); a rating outside 1–5
+    shows the form again with the reason (400)."""
+    given = Feedback.objects.filter(request=item).first()
+    withdrawn = not item.parent.has_consent(Consent.Scope.PARENT)
+    form, status = FeedbackForm(request.POST if request.method == "POST" else None), 200
+    if request.method == "POST":
+        if given is not None or withdrawn:
+            status = 409
+        elif form.is_valid():
+            try:
+                services.portal_feedback_give(request=item, **form.cleaned_data)
+            except ValidationError as exc:
+                if getattr(exc, "code", "") in {"already_given", "withdrawn"}:
+                    given, status = Feedback.objects.filter(request=item).first(), 409
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    add_service_errors(form, exc)
+                    status = 400
+            else:
+                messages.success(request, _("Thank you! Your rating is saved."))
+                return redirect("portal:feedback", token=token)
+        else:
+            status = 400
+    context = {
+        "item": item,
+        "point": item.organization.consultation_point,
+        "held": selectors.held_appointment(item),
+        "given": given,
+        "withdrawn": withdrawn,
+        "form": form,
+    }
+    return render(request, "portal/feedback.html", context, status=status)
+
+
+@with_manage_link
+def my_data(request: HttpRequest, item: Request, token: str) -> HttpResponse:
+    """What the system keeps about the parent and their children (the right of access)."""
+    parent = item.parent
+    context = {
+        "item": item,
+        "token": token,
+        "data": selectors.parent_data(parent),
+        "withdrawn_at": parent.consent_withdrawn_at,
+    }
+    return render(request, "portal/my_data.html", context)
+
+
+@with_manage_link
+def my_data_download(request: HttpRequest, item: Request, token: str) -> HttpResponse:
+    """The same data as a JSON file, complete (the full IIN included: the file is the parent's
+    own copy, while the page masks it from eyes over their shoulder)."""
+    data = selectors.parent_data(item.parent)
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="qamqor-my-data-{timezone.localdate():%Y%m%d}.json"'
+    return response
+
+
+@with_manage_link
+def withdraw(request: HttpRequest, item: Request, token: str) -> HttpResponse:
+    """Withdrawing the consent: a page that says what will happen and asks (GET), then does it
+    (POST); a stray tap must not withdraw anything."""
+    parent = item.parent
+    if request.method != "POST":
+        context = {
+            "item": item,
+            "token": token,
+            "withdrawn_at": parent.consent_withdrawn_at,
+            "ending": selectors.requests_ended_by_withdrawal(parent),
+        }
+        return render(request, "portal/withdraw.html", context)
+    try:
+        cancelled = services.portal_consent_withdraw(parent=parent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your consent is withdrawn. We no longer use your data and your child's."))
+        if cancelled:
+            messages.info(
+                request,
+                _("Cancelled requests: %(numbers)s.") % {"numbers": ", ".join(f"№ {r.display_number}" for r in cancelled)},
+            )
+    return redirect("portal:my_data", token=token)

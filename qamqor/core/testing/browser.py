@@ -14,6 +14,8 @@ own `live_server`; a `-p` plugin's would not):
   live server, so `page.goto("/accounts/login/")` works. Its language is the `browser_locale`
   fixture ("kk-KZ"), which a test overrides with `@pytest.mark.parametrize("browser_locale", [...])`.
   An uncaught JavaScript error on the page fails the test.
+- `new_page` (function): a factory of more such phones, `new_page("ru-RU")`, each its own context
+  (cookies, cache): two parents at once, or one parent opening a link on another device.
 
 Tests that use `page` or `live_server` need `@pytest.mark.django_db(transaction=True,
 serialized_rollback=True)`: the server thread sees only committed rows, and serialized rollback
@@ -131,27 +133,54 @@ def browser_locale() -> str:
     return "kk-KZ"
 
 
+class _Phones:
+    """Phone-sized browser contexts on the live server, each closed at the end of the test."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list = []
+        self.js_errors: list[str] = []
+
+    def open(self, locale: str):
+        context = self.browser.new_context(
+            viewport=PHONE,
+            screen=PHONE,
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale=locale,
+            timezone_id="Asia/Almaty",
+            base_url=self.base_url,
+            # Bootstrap scrolls smoothly unless the user asks for less motion; every action below
+            # the fold would wait for the scroll to settle (~1.5 s on a long form).
+            reduced_motion="reduce",
+        )
+        self.contexts.append(context)
+        context.set_default_timeout(15_000)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: self.js_errors.append(f"{tab.url}: {error}"))
+        return tab
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        if self.js_errors:
+            pytest.fail("uncaught JavaScript errors on the page:\n" + "\n".join(self.js_errors), pytrace=False)
+
+
 @pytest.fixture
-def page(browser, live_server, browser_locale) -> Iterator:
+def new_page(browser, live_server) -> Iterator:
+    """Open another phone: `new_page("ru-RU")` is a fresh context (its own cookies and cache) in
+    that language, as `page` is; for a second parent, or the same parent on another device."""
+    phones = _Phones(browser, live_server.url)
+    yield phones.open
+    phones.close()
+
+
+@pytest.fixture
+def page(new_page, browser_locale):
     """A fresh phone-sized context (no cookies, empty cache) on the live server."""
-    context = browser.new_context(
-        viewport=PHONE,
-        screen=PHONE,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale=browser_locale,
-        timezone_id="Asia/Almaty",
-        base_url=live_server.url,
-    )
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    js_errors: list[str] = []
-    tab.on("pageerror", lambda error: js_errors.append(str(error)))
-    yield tab
-    context.close()
-    if js_errors:
-        pytest.fail("uncaught JavaScript errors on the page:\n" + "\n".join(js_errors), pytrace=False)
+    return new_page(browser_locale)
 
 
 def _static_fingerprint() -> str:
@@ -303,8 +332,10 @@ class Weight:
         return "\n".join(lines)
 
 
-def page_weight(page, url: str) -> Weight:
+def page_weight(page, url: str, *, status: int | None = None) -> Weight:
     """Load `url` in `page` as a first visit and return every response's size and host.
+
+    The page must answer 2xx, or exactly `status` when given (a 404 page a parent may land on).
 
     The browser cache is switched off for the load (Chrome DevTools Protocol), so the figure is a
     first visit's even when the page had loaded the same files before. Sizes come from Chromium's
@@ -337,8 +368,10 @@ def page_weight(page, url: str) -> Weight:
         page.remove_listener("requestfailed", on_failed)
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
         cdp.detach()
-    if response is None or not response.ok:
-        raise AssertionError(f"{url} answered {response.status if response else 'nothing'}: no weight for an error page")
+    answered = response.status if response is not None else None
+    if answered is None or (answered != status if status is not None else not response.ok):
+        expected = status if status is not None else "2xx"
+        raise AssertionError(f"{url} answered {answered or 'nothing'}, not {expected}: no weight for an unexpected page")
 
     transfers = []
     for request in finished:

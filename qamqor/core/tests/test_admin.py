@@ -17,16 +17,26 @@ from django.utils import timezone
 from qamqor.core.models import User
 from qamqor.core.testing import factories as f
 from qamqor.journal.models import JournalCounter, Request, Topic
-from qamqor.journal.services import request_intake, request_schedule
+from qamqor.journal.services import request_complete, request_intake, request_schedule
 from qamqor.orgs.models import Membership
+from qamqor.portal.models import Feedback
+from qamqor.portal.services import (
+    material_create,
+    material_publish,
+    portal_feedback_give,
+    question_answer,
+    question_ask,
+    question_publish,
+)
 from qamqor.scheduling.models import Appointment, ClosedDay
 
 # A Monday that is no holiday; booking in the past is allowed for test data.
 CONSULTATION = dt.datetime(2025, 11, 17, 10, 0)
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
-# Written only by the journal and booking services (numbers without gaps, no double booking).
-NO_ADD = {Request, JournalCounter, Appointment}
+# Written only by the journal and booking services (numbers without gaps, no double booking),
+# and the parents' feedback, their own word given once through their link.
+NO_ADD = {Request, JournalCounter, Appointment, Feedback}
 
 
 def label(model) -> str:
@@ -60,6 +70,23 @@ def build_world(n: int) -> None:
         by=methodist.user,
         allow_past=True,
     )
+    request_complete(request=request, recommendations="Күнделікті артикуляциялық жаттығулар", by=psychologist.user)
+    portal_feedback_give(request=request, rating=5, comment="Рақмет!")
+    material = material_create(
+        organization=organization,
+        by=methodist.user,
+        kind="consultation",
+        language="kk",
+        title_kk="Баланың сөйлеуін дамыту",
+        body_kk="Күнде бірге кітап оқыңыз.",
+        topics=[f.topic("speech")],
+    )
+    material_publish(material=material, by=methodist.user)
+    question = question_ask(
+        point=organization.consultation_point, text="Бала түнде оянады", client_address=f"10.0.0.{n}", may_publish=True
+    )
+    question_answer(question=question, answer="Күн тәртібін сақтаңыз.", by=psychologist.user)
+    question_publish(question=question, by=psychologist.user)
     Group.objects.create(name=f"Methodists {n}")
 
 

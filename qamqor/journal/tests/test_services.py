@@ -132,3 +132,15 @@ def test_cancel_and_no_show(parent, methodist, psychologist):
     assert request.status == Status.CANCELLED
     with pytest.raises(ValidationError):
         request_cancel(request=request, by=methodist.user)
+
+
+def test_a_routed_request_can_be_completed_without_a_booking(parent, methodist, psychologist):
+    """A specialist may consult a routed parent by phone, with no time booked, and close it."""
+    from qamqor.journal.services import request_complete, request_route
+
+    request = request_intake(
+        organization=parent.organization, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None
+    )
+    request_route(request=request, specialists=[psychologist], by=methodist.user)
+    done = request_complete(request=request, recommendations="Күнде ертегі оқыңыз", by=psychologist.user)
+    assert done.status == "done" and done.recommendations == "Күнде ертегі оқыңыз"

@@ -32,3 +32,10 @@ def telegram_url(value: str) -> str:
     value = (value or "").strip()
     match = TELEGRAM_NAME.match(value) or TELEGRAM_URL.match(value)
     return f"https://t.me/{match.group(1)}" if match else ""
+
+
+@register.filter
+def masked_iin(iin: str) -> str:
+    """An IIN with all but its last four digits hidden (the page may be seen over a shoulder)."""
+    iin = iin or ""
+    return "•" * (len(iin) - 4) + iin[-4:] if len(iin) > 4 else iin

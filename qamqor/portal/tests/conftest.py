@@ -58,3 +58,10 @@ def form_data(point, psychologist, day):
         "consent": "on",
         "website": "",
     }
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads go to a MEDIA_ROOT of the test's own: it sees exactly the files it stored."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -282,3 +282,21 @@ def test_the_page_speaks_russian_when_asked(client, point, psychologist, form_da
     assert '<html lang="ru">' in html
     assert "Без вашего согласия" in html
     assert "обработку персональных данных" in html  # the consent text itself
+
+
+def test_the_chosen_specialist_stays_chosen_when_the_form_comes_back(
+    client, point, psychologist, speech_therapist, form_data, day
+):
+    """School readiness is the psychologist's topic too, and she is free at 10:00: a parent who
+    chose the speech therapist keeps that choice, and is offered only the speech therapist's
+    times, when the form comes back with an error (found in the browser: the choice was lost on
+    the way from the first form to the second)."""
+    chosen = {"topic": "school_readiness", "specialist": str(speech_therapist.pk)}
+    html = client.get(url(point), chosen).content.decode()
+    assert f'<input type="hidden" name="specialist" value="{speech_therapist.pk}">' in html
+
+    data = {**form_data, **chosen, "slot": slot(speech_therapist, f.at(day, "10:00")), "consent": ""}
+    html = client.post(url(point), data).content.decode()
+    assert f'<option value="{speech_therapist.pk}" selected>' in html
+    assert f'<input type="hidden" name="specialist" value="{speech_therapist.pk}">' in html
+    assert offered_slots(html) and all(s.startswith(f"{speech_therapist.pk}-") for s in offered_slots(html))

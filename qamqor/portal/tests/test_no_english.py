@@ -11,12 +11,13 @@ from django.core import mail
 from django.urls import reverse
 
 from qamqor.core.testing import factories as f
-from qamqor.portal.links import manage_token
-from qamqor.portal.services import portal_apply
+from qamqor.journal.services import request_complete
+from qamqor.portal.links import feedback_token, manage_token
+from qamqor.portal.services import portal_apply, portal_feedback_give
 from qamqor.scheduling.models import ClosedDay
 
 # Names that stay as they are in every language, and the pieces of addresses on the page.
-ALLOWED = {"qamqor", "whatsapp", "telegram", "ics"}
+ALLOWED = {"qamqor", "whatsapp", "telegram", "ics", "json"}
 VISIBLE_ATTRIBUTES = re.compile(r'(?:aria-label|title|placeholder|alt)="([^"]*)"')
 
 
@@ -54,6 +55,26 @@ def pages(client, point, methodist, psychologist, speech_therapist, day, form_da
         client_address="10.0.0.2",
     ).request
     token, waiting_token = manage_token(booked), manage_token(waiting)
+    held, rated = (
+        portal_apply(
+            point=point,
+            topic=f.topic("behaviour"),
+            parent_full_name=name,
+            phone=phone,
+            question="?",
+            consent_given=True,
+            client_address=address,
+            specialist=psychologist,
+            starts_at=f.at(day, hhmm),
+        ).request
+        for name, phone, address, hhmm in (
+            ("Серікова Әсел", "+77015550002", "10.0.0.3", "12:00"),
+            ("Омарова Жанар", "+77015550003", "10.0.0.4", "12:30"),
+        )
+    )
+    for consulted in (held, rated):
+        request_complete(request=consulted, recommendations="Ойындар", by=psychologist.user)
+    portal_feedback_give(request=rated, rating=4, comment="Рахмет")
     return [
         ("get", "/", {}),
         ("get", reverse("portal:finder"), {"q": "жоқ"}),
@@ -70,6 +91,14 @@ def pages(client, point, methodist, psychologist, speech_therapist, day, form_da
         ("get", reverse("portal:calendar", args=[waiting_token]), {}),
         ("post", reverse("portal:reschedule", args=[token]), {"slot": "nonsense"}),
         ("get", reverse("portal:manage", args=["forged"]), {}),
+        ("get", reverse("portal:manage", args=[manage_token(held)]), {}),
+        ("get", reverse("portal:manage", args=[manage_token(rated)]), {}),
+        ("get", reverse("portal:feedback", args=[feedback_token(held)]), {}),
+        ("post", reverse("portal:feedback", args=[feedback_token(held)]), {"rating": "9"}),
+        ("get", reverse("portal:feedback", args=[feedback_token(rated)]), {}),
+        ("get", reverse("portal:feedback", args=["forged"]), {}),
+        ("get", reverse("portal:my_data", args=[token]), {}),
+        ("get", reverse("portal:withdraw", args=[token]), {}),
     ]
 
 
@@ -94,6 +123,28 @@ def test_no_english_in_the_letters(client, point, psychologist, form_data, langu
     assert len(mail.outbox) == 2
     for letter in mail.outbox:
         assert english_words(letter.subject + "\n" + letter.body) == set(), letter.body
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_no_english_in_the_feedback_letter(point, psychologist, day, language, django_capture_on_commit_callbacks):
+    request = portal_apply(
+        point=point,
+        topic=f.topic("behaviour"),
+        parent_full_name="Әбенова Мадина",
+        phone="+77015551234",
+        email="madina@example.com",
+        language=language,
+        question="?",
+        consent_given=True,
+        client_address="10.0.0.1",
+        specialist=psychologist,
+        starts_at=f.at(day, "11:00"),
+    ).request
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_complete(request=request, recommendations="Ойындар", by=psychologist.user)
+    (letter,) = mail.outbox
+    assert english_words(letter.subject + "\n" + letter.body) == set(), letter.body
 
 
 def test_the_check_itself_finds_english():

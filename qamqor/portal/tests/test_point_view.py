@@ -59,8 +59,9 @@ def test_the_point_page_in_constant_queries(client, point, methodist, psychologi
     for role in ("nurse", "educator", "music_director"):
         f.weekly_hours(f.staff(point.organization, role))
     # 1 the point with its organisation, district and region, 2 its specialists with their
-    # names, 3 their working hours with rooms, 4 the topics, 5 the point's own closed days.
-    with django_assert_num_queries(5):
+    # names, 3 their working hours with rooms, 4 the topics, 5 the point's own closed days,
+    # 6 the latest published questions with their answers.
+    with django_assert_num_queries(6):
         response = client.get(reverse("portal:point", args=[point.pk]))
     assert response.status_code == 200
 
