@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from qamqor.core.testing import factories as f
+from qamqor.portal.services import portal_apply
 from qamqor.scheduling.calendar import public_holidays
 
 
@@ -65,3 +66,29 @@ def media(settings, tmp_path):
     """Uploads go to a MEDIA_ROOT of the test's own: it sees exactly the files it stored."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def application(point, psychologist, day):
+    """An online application with the psychologist at 10:00 on the next working day, from a
+    parent who gave an email and speaks Kazakh."""
+    return portal_apply(
+        point=point,
+        topic=f.topic("behaviour"),
+        parent_full_name="Әбенова Мадина Серікқызы",
+        phone="8 701 555 12 34",
+        email="madina@example.com",
+        language="kk",
+        question="Бала түнде жиі оянады",
+        consent_given=True,
+        client_address="10.0.0.1",
+        specialist=psychologist,
+        starts_at=f.at(day, "10:00"),
+    )
+
+
+@pytest.fixture
+def booked(application):
+    """The journal request of `application`."""
+    return application.request
+

@@ -1,7 +1,6 @@
 import datetime as dt
 
 import icalendar
-import pytest
 from django.urls import reverse
 
 from qamqor.core.testing import factories as f
@@ -9,28 +8,13 @@ from qamqor.portal.links import manage_token
 from qamqor.portal.services import portal_apply, portal_reschedule
 
 
-@pytest.fixture
-def booked(point, psychologist, day):
-    return portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Әбенова Мадина",
-        phone="+77015551234",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.1",
-        specialist=psychologist,
-        starts_at=f.at(day, "10:00"),
-    )
-
-
 def event_of(response):
     calendar = icalendar.Calendar.from_ical(response.content)
     return calendar.walk("VEVENT")[0]
 
 
-def test_the_ics_file_parses_back_with_the_right_utc_times(client, booked, day):
-    token = manage_token(booked.request)
+def test_the_ics_file_parses_back_with_the_right_utc_times(client, application, day):
+    token = manage_token(application.request)
     response = client.get(reverse("portal:calendar", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -47,10 +31,10 @@ def test_the_ics_file_parses_back_with_the_right_utc_times(client, booked, day):
     assert token in str(event["description"])
 
 
-def test_a_moved_consultation_keeps_its_uid_with_a_higher_sequence(client, booked, day):
-    token = manage_token(booked.request)
+def test_a_moved_consultation_keeps_its_uid_with_a_higher_sequence(client, application, day):
+    token = manage_token(application.request)
     first = event_of(client.get(reverse("portal:calendar", args=[token])))
-    portal_reschedule(request=booked.request, starts_at=f.at(day, "11:00"))
+    portal_reschedule(request=application.request, starts_at=f.at(day, "11:00"))
     moved = event_of(client.get(reverse("portal:calendar", args=[token])))
     assert moved["uid"] == first["uid"]
     assert moved["sequence"] > first["sequence"]

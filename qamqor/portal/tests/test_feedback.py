@@ -23,23 +23,6 @@ from qamqor.portal.services import portal_apply, portal_feedback_give
 
 
 @pytest.fixture
-def booked(point, psychologist, day):
-    return portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Әбенова Мадина Серікқызы",
-        phone="8 701 555 12 34",
-        email="madina@example.com",
-        language="kk",
-        question="Бала түнде жиі оянады",
-        consent_given=True,
-        client_address="10.0.0.1",
-        specialist=psychologist,
-        starts_at=f.at(day, "10:00"),
-    ).request
-
-
-@pytest.fixture
 def done(booked, psychologist):
     """The consultation took place and the specialist recorded it."""
     return request_complete(request=booked, recommendations="Ұйқы тәртібін сақтау", by=psychologist.user)

@@ -18,25 +18,6 @@ from qamqor.scheduling.models import Appointment
 
 
 @pytest.fixture
-def booked(point, psychologist, day):
-    """An online application with the psychologist at 10:00 on the next working day."""
-    application = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Әбенова Мадина Серікқызы",
-        phone="8 701 555 12 34",
-        email="madina@example.com",
-        language="kk",
-        question="Бала түнде жиі оянады",
-        consent_given=True,
-        client_address="10.0.0.1",
-        specialist=psychologist,
-        starts_at=f.at(day, "10:00"),
-    )
-    return application.request
-
-
-@pytest.fixture
 def token(booked):
     return manage_token(booked)
 

@@ -3,23 +3,8 @@ from django.core.exceptions import ValidationError
 
 from qamqor.core.testing import factories as f
 from qamqor.journal.services import request_complete
-from qamqor.portal.services import portal_apply, portal_cancel, portal_reschedule
+from qamqor.portal.services import portal_cancel, portal_reschedule
 from qamqor.scheduling.models import Appointment
-
-
-@pytest.fixture
-def application(point, psychologist, day):
-    return portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Әбенова Мадина",
-        phone="+77015551234",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.1",
-        specialist=psychologist,
-        starts_at=f.at(day, "10:00"),
-    )
 
 
 def test_reschedule_frees_the_old_time_and_books_the_new_one(application, psychologist, day):
