@@ -35,6 +35,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int, maximum: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"{name} must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # The secret comes from the environment or a file (a Docker/systemd secret); only a debug
@@ -64,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "csp",
     "qamqor.core",
     "qamqor.orgs",
     "qamqor.families",
@@ -71,16 +85,26 @@ INSTALLED_APPS = [
     "qamqor.scheduling",
     "qamqor.reports",
     "qamqor.portal",
+    # Change and access logs of personal data (django-auditlog); qamqor.audit registers the models.
+    "auditlog",
+    "qamqor.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acted, for the audit log: only remembers the request; nothing is read until an entry is written.
+    "qamqor.audit.middleware.AuditContextMiddleware",
+    # Staff sessions end after 30 idle minutes and 12 hours at most (qamqor/core/middleware.py).
+    "qamqor.core.middleware.StaffSessionMiddleware",
+    # Cache-Control: no-store on every page with personal data (the rule is in its docstring).
+    "qamqor.core.middleware.NoStoreForPersonalDataMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -209,10 +233,61 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
 SESSION_COOKIE_HTTPONLY = True
+# A signed-in staff session lasts 30 idle minutes and 12 hours at most (StaffSessionMiddleware);
+# this is the limit for everyone else's (the messages of the public site).
 SESSION_COOKIE_AGE = 12 * 60 * 60
+QAMQOR_STAFF_IDLE_SECONDS = 30 * 60
+QAMQOR_STAFF_SESSION_MAX_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script of ours reads the CSRF cookie: forms carry the token in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Same-origin, not "no-referrer": a private link (/my/<token>/) never leaves for another site,
+# while our own forms still send their Origin, which the CSRF check needs (with "no-referrer"
+# browsers send "Origin: null" and every POST of the public site is refused).
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS. Plain HTTP is redirected to HTTPS unless debug. Behind a proxy that terminates TLS, name
+# the header through which it tells the scheme (DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,
+# value "https"), or every request looks like plain HTTP and is redirected for ever. Only set it
+# when the proxy always sets (or strips) that header itself.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+_proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    _header_name, _, _header_value = _proxy_header.partition("=")
+    _header_name, _header_value = _header_name.strip(), (_header_value.strip() or "https")
+    if not _header_name.replace("-", "").isalnum() or not _header_name.isascii():
+        raise ImproperlyConfigured(
+            f"DJANGO_SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto "
+            f"(optionally =value, default https), not {_proxy_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _header_name.upper().replace("-", "_"), _header_value)
+# HSTS: browsers that saw the site over HTTPS refuse plain HTTP to it for this long (a year by
+# default; 0 switches it off). Sent over HTTPS only.
+_YEAR = 365 * 24 * 60 * 60
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else _YEAR, minimum=0, maximum=2 * _YEAR)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload directive only allows the domain's owner to submit it to the browsers' list.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+
+# Content-Security-Policy (django-csp): our own files only, no inline script or style, no other
+# host. Page behaviour lives in qamqor/static/qamqor/qamqor.js; a test keeps templates free of
+# inline scripts, on* handlers and style attributes (qamqor/core/tests/test_security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "qamqor@localhost")
@@ -223,11 +298,25 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No IIN or phone number reaches a log: the filter masks them (qamqor/core/logging.py), and
+    # the test suite fails if any record would have needed it (qamqor/core/testing/log_capture.py).
+    "filters": {"personal_data": {"()": "qamqor.core.logging.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    # WeasyPrint's font subsetting logs every table at INFO.
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint's font subsetting logs every table at INFO.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # Django's own handlers (a debug console, mail to ADMINS with the request's data, the
+        # runserver console) would bypass the filter: everything goes through the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
+
+# The audit log (qamqor/audit): IINs are stored masked but for their last four digits.
+AUDITLOG_MASK_CALLABLE = "qamqor.audit.registration.mask_iin"
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # fixtures and loaddata are not somebody's change
 
 # Length of one consultation slot when a point does not set its own.
 QAMQOR_DEFAULT_SLOT_MINUTES = int(os.environ.get("QAMQOR_DEFAULT_SLOT_MINUTES", "30"))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("parents/", include("qamqor.families.urls")),
     path("", include("qamqor.scheduling.urls")),
     path("reports/", include("qamqor.reports.urls")),
+    path("audit/", include("qamqor.audit.urls")),
     path("", include("qamqor.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,3 +6,7 @@ class CoreConfig(AppConfig):
     name = "qamqor.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Connects the login signal that starts a staff session's clocks.
+        from qamqor.core import middleware  # noqa: F401

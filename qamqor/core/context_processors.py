@@ -36,6 +36,7 @@ def qamqor(request: HttpRequest) -> dict:
     return {
         "is_manager": bool(org_id and scope.manages(org_id)),
         "is_officer": bool(scope.district_ids or scope.region_ids),
+        "reads_audit": scope.reads_audit(org_id),
         "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
         "my_organizations": organizations,
         "current_organization_id": org_id,

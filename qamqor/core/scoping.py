@@ -21,6 +21,8 @@ Q = TypeVar("Q", bound=QuerySet)
 # Role codes are repeated here (not imported from orgs) so core stays at the bottom of the
 # dependency order; orgs.roles asserts they agree.
 MANAGER_ROLE_CODES = frozenset({"head", "director", "deputy", "methodist"})
+# Who reads an organisation's audit log (qamqor/audit): its head; a system administrator reads all.
+AUDIT_ROLE_CODES = frozenset({"head", "director"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class Scope:
 
     def manages(self, organization_id: int) -> bool:
         return bool(self.roles_in(organization_id) & MANAGER_ROLE_CODES)
+
+    def reads_audit(self, organization_id: int | None) -> bool:
+        return self.is_superuser or bool(organization_id and self.roles_in(organization_id) & AUDIT_ROLE_CODES)
 
     def journal_visibility(self, organization_id: int) -> str:
         """What part of an organisation's journal this user sees, as a short text: all of it

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -36,12 +37,16 @@ def parent_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
+    children = list(parent.children.all())
+    # The parent's card shows the children's too: each read goes to the access log (qamqor/audit).
+    for card in (parent, *children):
+        accessed.send(sender=type(card), instance=card)
     return render(
         request,
         "families/parent_detail.html",
         {
             "parent": parent,
-            "children": parent.children.all(),
+            "children": children,
             "consents": parent.consents.select_related("recorded_by"),
             "requests": visible_to(request.user, parent.requests.all()).select_related("topic")[:50],
         },

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -29,10 +30,12 @@ def journal_columns() -> list[str]:
 
 
 def journal_pdf(context: dict) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango is slow and only PDFs need it
+    from weasyprint import CSS, HTML  # imported here: loading Pango is slow and only PDFs need it
 
     html = render_to_string("journal/journal_print.html", {**context, "for_pdf": True})
-    return HTML(string=html).write_pdf()
+    # The print view's stylesheet, read from the source (no inline <style>: the CSP forbids it).
+    stylesheet = CSS(filename=finders.find("qamqor/journal-print.css"))
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet])
 
 
 def journal_xlsx(*, title: str, subtitle: str, rows: list[JournalRow]) -> bytes:

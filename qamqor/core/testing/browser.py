@@ -13,7 +13,7 @@ own `live_server`; a `-p` plugin's would not):
 - `page` (function): a new browser context sized like a phone (390×844), `base_url` set to the
   live server, so `page.goto("/accounts/login/")` works. Its language is the `browser_locale`
   fixture ("kk-KZ"), which a test overrides with `@pytest.mark.parametrize("browser_locale", [...])`.
-  An uncaught JavaScript error on the page fails the test.
+  An uncaught JavaScript error or a Content-Security-Policy violation on the page fails the test.
 - `new_page` (function): a factory of more such phones, `new_page("ru-RU")`, each its own context
   (cookies, cache): two parents at once, or one parent opening a link on another device.
 
@@ -159,7 +159,14 @@ class _Phones:
         context.set_default_timeout(15_000)
         tab = context.new_page()
         tab.on("pageerror", lambda error: self.js_errors.append(f"{tab.url}: {error}"))
+        tab.on("console", lambda message: self._csp_violation(tab, message))
         return tab
+
+    def _csp_violation(self, tab, message) -> None:
+        """A Content-Security-Policy violation fails the test like an uncaught error: something
+        inline (a script, an on* handler, a style) crept back or a file came from another host."""
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.js_errors.append(f"{tab.url}: {message.text}")
 
     def close(self) -> None:
         for context in self.contexts:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
@@ -35,8 +36,9 @@ CONSULTATION = dt.datetime(2025, 11, 17, 10, 0)
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 # Written only by the journal and booking services (numbers without gaps, no double booking),
-# and the parents' feedback, their own word given once through their link.
-NO_ADD = {Request, JournalCounter, Appointment, Feedback}
+# and the parents' feedback, their own word given once through their link; the audit log, written
+# by the application only (qamqor/audit).
+NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry}
 
 
 def label(model) -> str:
