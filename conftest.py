@@ -6,3 +6,7 @@ def pytest_configure(config):
 
     # Hashing a password properly is slow on purpose; tests need speed, not secrecy.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+    from qamqor.core.testing.axes_login import let_test_client_login_through_axes
+
+    let_test_client_login_through_axes()

@@ -7,6 +7,7 @@ stops the start with ImproperlyConfigured instead of being silently ignored.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,6 +89,8 @@ INSTALLED_APPS = [
     # Change and access logs of personal data (django-auditlog); qamqor.audit registers the models.
     "auditlog",
     "qamqor.audit",
+    # Lockout after repeated failed logins per user and address (django-axes; settings below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a login refused for a lockout into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qamqor.urls"
@@ -191,11 +196,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Our User keeps the person's name in full_name.
+        "OPTIONS": {"user_attributes": ("username", "full_name", "first_name", "last_name", "email")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes checks every login first (it needs the request, which Django's LoginView passes)
+# and refuses one for a locked user and address before the password is even looked at.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: after QAMQOR_LOGIN_FAILURE_LIMIT wrong passwords for one username from one address,
+# that username is refused from that address (even with the right password) for
+# QAMQOR_LOGIN_COOLOFF_MINUTES; other addresses and other usernames are not affected. Counters
+# live in the database, so every web process sees them; a successful login resets them.
+# An administrator unlocks at once in the admin ("Access attempts": delete the row) or with
+# `manage.py axes_reset_username <username>`.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("QAMQOR_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("QAMQOR_LOGIN_COOLOFF_MINUTES", 15, minimum=1, maximum=24 * 60))
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every start of manage.py and the workers
+# The page, in the visitor's language (qamqor/core/views.py, registration/locked_out.html).
+AXES_LOCKOUT_CALLABLE = "qamqor.core.views.locked_out"
+# The address is REMOTE_ADDR only (axes' default): a header such as X-Forwarded-For would let
+# anybody pick a new "address" for every attempt.
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

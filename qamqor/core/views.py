@@ -64,3 +64,19 @@ class LoginView(auth_views.LoginView):
         if language in dict(settings.LANGUAGES):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600)
         return response
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict | None = None
+) -> HttpResponse:
+    """The page django-axes shows when a username is locked from this address.
+
+    Settings: AXES_LOCKOUT_CALLABLE.
+
+    It names neither the username nor the address, in the visitor's language; 429 like axes' own."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"failure_limit": get_failure_limit(request, credentials), "minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

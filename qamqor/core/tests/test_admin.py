@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import RequestFactory
@@ -38,7 +40,8 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 # Written only by the journal and booking services (numbers without gaps, no double booking),
 # and the parents' feedback, their own word given once through their link; the audit log, written
 # by the application only (qamqor/audit).
-NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry}
+# django-axes' records of logins and failures are written by axes only.
+NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry, AccessAttempt, AccessLog, AccessFailureLog}
 
 
 def label(model) -> str:
@@ -90,6 +93,14 @@ def build_world(n: int) -> None:
     question_answer(question=question, answer="Күн тәртібін сақтаңыз.", by=psychologist.user)
     question_publish(question=question, by=psychologist.user)
     Group.objects.create(name=f"Methodists {n}")
+    # A wrong password (axes counts it) and a login (axes logs it); axes writes its failure log
+    # only with AXES_ENABLE_ACCESS_FAILURE_LOG, which is off, so that row is made by hand.
+    login_request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=f"10.0.1.{n}")
+    assert authenticate(login_request, username=methodist.user.username, password="wrong password") is None
+    AccessLog.objects.create(username=methodist.user.username, ip_address=f"10.0.1.{n}", user_agent="test", path_info="/")
+    AccessFailureLog.objects.create(
+        username=methodist.user.username, ip_address=f"10.0.1.{n}", user_agent="test", path_info="/accounts/login/"
+    )
 
 
 @pytest.fixture
