@@ -50,6 +50,20 @@ def _additional_data(self: Model) -> dict[str, Any]:
     return {"organization_id": _follow(self, org_path), "parent_id": _follow(self, parent_path)}
 
 
+# An appointment is personal data only when it concerns a family (a request or a child): a
+# specialist's time booked with neither holds nobody's data, and logging it would cost every
+# such booking an insert. Entries of these models go through _only_about_a_family().
+ABOUT_A_FAMILY = {"scheduling.Appointment": ("request_id", "child_id")}
+
+
+def _only_about_a_family(receiver, fields: tuple[str, ...]):
+    def log_if_about_a_family(sender, instance, **kwargs) -> None:
+        if any(getattr(instance, name) for name in fields):
+            receiver(sender, instance=instance, **kwargs)
+
+    return log_if_about_a_family
+
+
 def register_personal_data_models() -> None:
     from django.apps import apps
 
@@ -60,6 +74,13 @@ def register_personal_data_models() -> None:
         # auditlog stores what get_additional_data() returns with every entry of the model.
         model.get_additional_data = _additional_data  # type: ignore[attr-defined]
         auditlog.register(model, mask_fields=MASKED_FIELDS.get(label, []), m2m_fields=set())
+        if label in ABOUT_A_FAMILY:
+            # auditlog has no per-instance condition: swap its receivers for conditional ones
+            # (the same dispatch ids it uses, so unregister() still finds them).
+            for signal, receiver in auditlog._signals.items():
+                uid = auditlog._dispatch_uid(signal, receiver)
+                signal.disconnect(sender=model, dispatch_uid=uid)
+                signal.connect(_only_about_a_family(receiver, ABOUT_A_FAMILY[label]), sender=model, dispatch_uid=uid, weak=False)
 
 
 def _refuse_change(sender, instance: LogEntry, **kwargs) -> None:

@@ -89,3 +89,23 @@ def test_deleting_a_family_record_is_logged(parent) -> None:
     child.delete()
     assert LogEntry.objects.filter(action=LogEntry.Action.DELETE, object_pk=str(pk), content_type__model="child").exists()
     assert Parent.objects.filter(pk=parent.pk).exists()
+
+
+def test_an_appointment_is_logged_only_when_it_concerns_a_family(kindergarten, parent, psychologist, methodist):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from qamqor.core.testing import factories as f
+    from qamqor.journal.services import request_intake, request_schedule
+    from qamqor.scheduling.models import Appointment
+    from qamqor.scheduling.services import appointment_book
+
+    monday = f.next_working_monday()
+    appointments = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Appointment))
+    appointment_book(organization=kindergarten, specialists=[psychologist], starts_at=f.at(monday, "09:00"), booked_by=None)
+    assert not appointments.exists()  # a specialist's time with no family in it
+    request = request_intake(
+        organization=kindergarten, parent=parent, channel="phone", topic=f.topic(), question="?", received_by=None
+    )
+    booked = request_schedule(request=request, specialists=[psychologist], starts_at=f.at(monday, "10:00"), by=methodist.user)
+    assert appointments.filter(object_id=booked.pk, action=LogEntry.Action.CREATE).exists()
