@@ -307,7 +307,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
 # Content-Security-Policy (django-csp): our own files only, no inline script or style, no other
 # host. Page behaviour lives in qamqor/static/qamqor/qamqor.js; a test keeps templates free of
-# inline scripts, on* handlers and style attributes (qamqor/core/tests/test_security_headers.py).
+# inline scripts, on* handlers and style attributes (qamqor/core/tests/test_security.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
