@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.academic_year import academic_year_label
+from qamqor.core.periods import within_days
 from qamqor.core.scoping import Scope
 from qamqor.families.models import Child, Parent
 from qamqor.orgs.models import Membership, Organization
@@ -128,12 +129,7 @@ class RequestQuerySet(models.QuerySet):
         return self.filter(organization=organization)
 
     def received_between(self, start: dt.date | None, end: dt.date | None) -> RequestQuerySet:
-        qs = self
-        if start:
-            qs = qs.filter(received_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
-        if end:
-            qs = qs.filter(received_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
-        return qs
+        return within_days(self, "received_at", start, end)
 
     def open(self) -> RequestQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

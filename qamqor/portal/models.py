@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from qamqor.core.periods import within_days
 from qamqor.core.scoping import Scope
 from qamqor.core.validators import validate_phone
 from qamqor.families.models import Parent
@@ -56,12 +57,7 @@ class FeedbackQuerySet(models.QuerySet):
 
     def for_period(self, start: dt.date | None, end: dt.date | None) -> FeedbackQuerySet:
         """Feedback given from `start` to `end`, both days included (Astana time); None leaves that side open."""
-        qs = self
-        if start:
-            qs = qs.filter(given_at__gte=timezone.make_aware(dt.datetime.combine(start, dt.time.min)))
-        if end:
-            qs = qs.filter(given_at__lt=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)))
-        return qs
+        return within_days(self, "given_at", start, end)
 
     def average(self) -> float | None:
         """The mean rating, to two decimals; None when there is no feedback to average."""

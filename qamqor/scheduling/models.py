@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qamqor.core.periods import within_days
 from qamqor.core.scoping import Scope
 from qamqor.families.models import Child
 from qamqor.orgs.models import Membership, Organization, Room
@@ -115,8 +116,7 @@ class AppointmentQuerySet(models.QuerySet):
         return self.filter(specialist_links__membership=membership)
 
     def on_day(self, day: dt.date) -> AppointmentQuerySet:
-        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-        return self.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
+        return within_days(self, "starts_at", day, day)
 
     def upcoming(self) -> AppointmentQuerySet:
         return self.filter(starts_at__gte=timezone.now())
