@@ -92,3 +92,17 @@ def booked(application):
     """The journal request of `application`."""
     return application.request
 
+
+@pytest.fixture
+def waiting(point):
+    """An online application with no time chosen (waiting for the methodist's call)."""
+    return portal_apply(
+        point=point,
+        topic=f.topic("behaviour"),
+        parent_full_name="Ким Алиса",
+        phone="+77015550001",
+        question="?",
+        consent_given=True,
+        client_address="10.0.0.3",
+    ).request
+

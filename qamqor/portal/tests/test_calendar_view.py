@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from qamqor.core.testing import factories as f
 from qamqor.portal.links import manage_token
-from qamqor.portal.services import portal_apply, portal_reschedule
+from qamqor.portal.services import portal_reschedule
 
 
 def event_of(response):
@@ -41,16 +41,8 @@ def test_a_moved_consultation_keeps_its_uid_with_a_higher_sequence(client, appli
     assert moved.decoded("dtstart") == f.at(day, "11:00")
 
 
-def test_no_file_without_a_booked_time(client, point, psychologist):
-    request = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Ким Алиса",
-        phone="+77015550001",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.3",
-    ).request
+def test_no_file_without_a_booked_time(waiting, client, point, psychologist):
+    request = waiting
     response = client.get(reverse("portal:calendar", args=[manage_token(request)]))
     assert response.status_code == 404
     assert "Уақыт белгіленбеген" in response.content.decode()

@@ -249,17 +249,9 @@ def test_the_staff_request_page_shows_the_feedback(client, done, methodist):
     assert "Маман өте мұқият" in html
 
 
-def test_reports_count_feedback_by_period_and_average(done, point, psychologist, day, kindergarten, other_kindergarten):
+def test_reports_count_feedback_by_period_and_average(waiting, done, point, psychologist, day, kindergarten, other_kindergarten):
     first = portal_feedback_give(request=done, rating=5)
-    second_request = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Ким Алиса",
-        phone="+77015550001",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.3",
-    ).request
+    second_request = waiting
     request_schedule(request=second_request, specialists=[psychologist], starts_at=f.at(day, "12:00"), by=None)
     second_request = request_complete(request=second_request, recommendations="?", by=None)
     second = portal_feedback_give(request=second_request, rating=2)

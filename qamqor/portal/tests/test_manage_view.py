@@ -12,7 +12,6 @@ from qamqor.core.testing import factories as f
 from qamqor.journal.models import Request, StatusChange
 from qamqor.journal.services import request_intake, request_route, request_schedule
 from qamqor.portal.links import SALT, manage_token
-from qamqor.portal.services import portal_apply
 from qamqor.portal.tests.conftest import slot
 from qamqor.scheduling.models import Appointment
 
@@ -105,17 +104,10 @@ def test_a_link_lives_until_a_week_after_the_consultation(client, booked, token,
         assert client.get(manage_url(token)).status_code == 410
 
 
-def test_a_link_without_a_time_lives_thirty_days(client, point, psychologist):
-    request = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Ким Алиса",
-        phone="+77015550001",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.3",
-        language="ru",
-    ).request
+def test_a_link_without_a_time_lives_thirty_days(waiting, client, point, psychologist):
+    request = waiting
+    request.parent.language = "ru"  # the expired page speaks the parent's language
+    request.parent.save(update_fields=["language"])
     token = manage_token(request)
     with mock.patch("django.core.signing.time") as clock:
         clock.time.return_value = request.received_at.timestamp() + 29 * 24 * 3600
@@ -212,16 +204,8 @@ def test_reschedule_outside_the_schedule_changes_nothing(client, booked, token, 
     assert state() == before
 
 
-def test_a_routed_request_without_a_time_can_get_one(client, point, psychologist, methodist, day):
-    request = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Ким Алиса",
-        phone="+77015550001",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.3",
-    ).request
+def test_a_routed_request_without_a_time_can_get_one(waiting, client, point, psychologist, methodist, day):
+    request = waiting
     request_route(request=request, specialists=[psychologist], by=methodist.user)
     token = manage_token(request)
     response = client.post(reverse("portal:reschedule", args=[token]), {"slot": slot(psychologist, f.at(day, "12:00"))})
@@ -229,16 +213,8 @@ def test_a_routed_request_without_a_time_can_get_one(client, point, psychologist
     assert Appointment.objects.get(request=request).starts_at == f.at(day, "12:00")
 
 
-def test_a_new_request_without_specialists_offers_no_times(client, point, psychologist):
-    request = portal_apply(
-        point=point,
-        topic=f.topic("behaviour"),
-        parent_full_name="Ким Алиса",
-        phone="+77015550001",
-        question="?",
-        consent_given=True,
-        client_address="10.0.0.3",
-    ).request
+def test_a_new_request_without_specialists_offers_no_times(waiting, client, point, psychologist):
+    request = waiting
     html = client.get(manage_url(manage_token(request))).content.decode()
     assert 'name="slot"' not in html
     assert "әдіскер сізге қоңырау шалады" in html
