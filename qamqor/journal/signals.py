@@ -10,7 +10,10 @@ itself. qamqor/journal/tests/test_journal_cache.py changes each thing and looks 
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from qamqor.core.models import User
@@ -18,6 +21,8 @@ from qamqor.families.models import Child, Parent
 from qamqor.journal.models import JournalVersion, Request, Topic, new_journal_version
 from qamqor.orgs.models import Membership, Organization
 from qamqor.scheduling.models import Appointment
+
+logger = logging.getLogger(__name__)
 
 
 def journal_touch(organization_id: int | None = None) -> None:
@@ -29,7 +34,21 @@ def journal_touch(organization_id: int | None = None) -> None:
     locks the specialists, then saves; routing saves, then books), which deadlocks two
     concurrent bookings on PostgreSQL. A reader in the instant between the commit and the new
     version still gets the page as it was a moment before."""
-    transaction.on_commit(lambda: _renew(organization_id))
+    transaction.on_commit(lambda: _renew_or_forget(organization_id))
+
+
+def _renew_or_forget(organization_id: int | None) -> None:
+    """Renew after the commit, and never fail the request for it: the change itself is
+    committed by now, and an error here would tell a parent or a specialist that their booking
+    failed when it is stored (seen in bench/pg_restart.py when PostgreSQL restarts between the
+    two). Without the new version, this process forgets what it cached (the cache is in process
+    memory); another process may show the old page until its entry expires
+    (journal.views.JOURNAL_CACHE_SECONDS, ten minutes)."""
+    try:
+        _renew(organization_id)
+    except DatabaseError:
+        logger.warning("journal version not renewed after a commit; this process's cache is cleared", exc_info=True)
+        cache.clear()
 
 
 def _renew(organization_id: int | None) -> None:

@@ -186,3 +186,29 @@ def test_an_appointment_without_a_request_keeps_the_version(kindergarten, psycho
     with committed():
         appointment_book(organization=kindergarten, specialists=[psychologist], starts_at=when, booked_by=None)
     assert version(kindergarten) == before  # it is in no journal row
+
+
+def test_a_renewal_that_fails_after_the_commit_does_not_fail_the_change(
+    methodist_client, request_, committed, monkeypatch, caplog
+):
+    """A stored booking is never reported as failed because the version could not be renewed
+    after its commit (PostgreSQL restarting in between, bench/pg_restart.py): the change stands,
+    and this process forgets the pages it cached instead of showing them stale."""
+    from django.core.cache import cache
+    from django.db import DatabaseError
+
+    from qamqor.journal import signals
+
+    assert "status-new" in journal(methodist_client)
+    assert cache._cache  # the page is cached in this process
+
+    def down(_organization_id):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(signals, "_renew", down)
+    with committed():
+        request_cancel(request=request_, by=None, note="")
+    assert not cache._cache  # the process's cached pages are gone
+    assert "journal version not renewed" in caplog.text
+    request_.refresh_from_db()
+    assert request_.status == "cancelled"
