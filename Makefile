@@ -6,13 +6,24 @@ DEV_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install messages migrate demo clean
+.PHONY: run test lint bench install messages migrate demo clean lock resilience
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly what requirements-dev.lock names, each file checked against its hash (the
+# venv's own pip is enough: upgrading pip first would fetch a file no hash covers). The lock is
+# made from requirements*.txt by `make lock`; a test fails when it is older than they are.
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# requirements.lock: what a production machine installs (docs/deploy.md); requirements-dev.lock:
+# that plus the test tools, at the same versions. Only this target installs pip-tools.
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) $(LOCK_ARGS) --constraint requirements.lock --output-file requirements-dev.lock requirements-dev.txt
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -42,6 +53,11 @@ test: lint
 
 bench: install
 	$(DEV_ENV) $(PY) bench/run.py
+
+# PostgreSQL restarted under a stream of bookings, on a throwaway cluster of its own (port 55432
+# or the next free one; the machine's server is never touched): docs/operations.md.
+resilience: install
+	$(PY) bench/pg_restart.py $(RESILIENCE_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules data
