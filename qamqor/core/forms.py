@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -46,3 +47,20 @@ class BootstrapMixin:
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
     pass
+
+
+class SecondFactorCodeForm(BootstrapMixin, forms.Form):
+    """One code: six digits from the authenticator app, or (where `recovery` allows) a recovery code."""
+
+    code = forms.CharField(max_length=32, strip=True)
+
+    def __init__(self, *args, recovery: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"})
+        if recovery:
+            field.label = _("Code from the authenticator app or a recovery code")
+            field.widget.attrs["autocapitalize"] = "none"
+        else:
+            field.label = _("Code from the authenticator app")
+            field.widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*"})

@@ -23,12 +23,17 @@ Q = TypeVar("Q", bound=QuerySet)
 MANAGER_ROLE_CODES = frozenset({"head", "director", "deputy", "methodist"})
 # Who reads an organisation's audit log (qamqor/audit): its head; a system administrator reads all.
 AUDIT_ROLE_CODES = frozenset({"head", "director"})
+# Who must sign in with a second factor (issue 9, item 2): staff who read social records (the
+# head and the social pedagogue, DESIGN.md "Confidentiality"), the director, who holds the head's
+# powers in a school; and, whatever their roles, administrators (`Scope.needs_second_factor`).
+SECOND_FACTOR_ROLE_CODES = frozenset({"head", "director", "social_pedagogue"})
 
 
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
     is_superuser: bool = False
+    is_staff: bool = False  # may open the Django admin
     # organisation id -> the role codes the user holds there
     roles_by_org: dict[int, frozenset[str]] = field(default_factory=dict)
     membership_ids: frozenset[int] = frozenset()
@@ -53,6 +58,13 @@ class Scope:
 
     def reads_audit(self, organization_id: int | None) -> bool:
         return self.is_superuser or bool(organization_id and self.roles_in(organization_id) & AUDIT_ROLE_CODES)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Must this user pass a second factor (qamqor/core/second_factor.py) before any page?
+        Administrators, and anyone holding a SECOND_FACTOR_ROLE_CODES role in any organisation.
+        Others may turn it on for themselves; then it is asked of them too."""
+        return self.is_superuser or self.is_staff or any(roles & SECOND_FACTOR_ROLE_CODES for roles in self.roles_by_org.values())
 
     def journal_visibility(self, organization_id: int) -> str:
         """What part of an organisation's journal this user sees, as a short text: all of it
@@ -94,6 +106,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     scope = Scope(
         user_id=user.pk,
         is_superuser=user.is_superuser,
+        is_staff=user.is_staff,
         roles_by_org={org: frozenset(r) for org, r in roles.items()},
         membership_ids=frozenset(membership_ids),
         district_ids=frozenset(districts),
