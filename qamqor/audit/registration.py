@@ -24,8 +24,14 @@ FOLLOWED: dict[str, tuple[str, str | None]] = {
     "families.Consent": ("parent.organization_id", "parent_id"),
     "journal.Request": ("organization_id", "parent_id"),
     "scheduling.Appointment": ("organization_id", "request.parent_id"),
+    "scheduling.Participant": ("appointment.organization_id", "family_parent_id"),
     "portal.Feedback": ("organization_id", "request.parent_id"),
     "portal.Question": ("organization_id", None),
+    "engagement.Registration": ("event.organization_id", "parent_id"),
+    "engagement.Idea": ("organization_id", None),
+    "engagement.Award": ("organization_id", "parent_id"),
+    "engagement.HonorBookEntry": ("organization_id", "parent_id"),
+    "engagement.HonorBookConsent": ("entry.organization_id", "entry.parent_id"),
 }
 # Stored masked (all but the last four digits), like the parent's own "My data" page shows it.
 MASKED_FIELDS = {"families.Child": ["iin"]}

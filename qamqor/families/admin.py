@@ -30,6 +30,8 @@ class ParentAdmin(admin.ModelAdmin):
     search_fields = ("full_name", "phone")
     autocomplete_fields = ("organization",)
     inlines = (ConsentInline,)
+    # Set by the retention or the parent's erasure only (qamqor/audit/services.py).
+    readonly_fields = ("anonymised_at",)
     show_full_result_count = False
 
     @admin.display(description=_("phone"), ordering="phone")

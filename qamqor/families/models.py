@@ -59,6 +59,9 @@ class Parent(models.Model):
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(_("preferred language"), max_length=2, choices=Language.choices, default=Language.KK)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the family's personal data were anonymised (retention or the parent's erasure,
+    # qamqor/audit/services.py); the row stays for the journal's numbered records.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = ParentQuerySet.as_manager()
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from qamqor.audit.access import records_read
 from qamqor.core.access import manager_required
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
@@ -39,8 +39,7 @@ def parent_detail(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_parent_for(request.user, pk)
     children = list(parent.children.all())
     # The parent's card shows the children's too: each read goes to the access log (qamqor/audit).
-    for card in (parent, *children):
-        accessed.send(sender=type(card), instance=card)
+    records_read(parent, *children)
     return render(
         request,
         "families/parent_detail.html",

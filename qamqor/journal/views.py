@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qamqor.audit.access import records_read
 from qamqor.core.access import manager_required, staff_required
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
@@ -176,6 +177,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_request_for(request.user, pk)
+    # The page shows the parent's contacts and the child's card: the reads go to the access log.
+    records_read(item, item.parent, item.child)
     context = {
         "item": item,
         "history": item.status_changes.select_related("changed_by"),

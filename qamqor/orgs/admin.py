@@ -55,7 +55,7 @@ class OrganizationForm(PhoneNumbersForm):
 @admin.register(Organization)
 class OrganizationAdmin(TranslationAdmin):
     form = OrganizationForm
-    list_display = ("name", "kind", "district", "district__region", "bin", "phone")
+    list_display = ("name", "kind", "district", "district__region", "bin", "phone", "retention_months")
     list_filter = ("kind", "district__region")
     list_select_related = ("district__region",)
     search_fields = (*NAME_SEARCH, "=bin", "district__name_kk", "district__name_ru")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +42,13 @@ class District(models.Model):
         return self.name
 
 
+def default_retention_months() -> int:
+    """The period a new organisation starts with (QAMQOR_RETENTION_MONTHS, 36 by default: see
+    settings.py for why); read when the organisation is created, so changing the setting
+    later does not change the period an organisation already has."""
+    return settings.QAMQOR_RETENTION_MONTHS
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         KINDERGARTEN = "kindergarten", _("Preschool organisation")
@@ -53,6 +60,15 @@ class Organization(models.Model):
     bin = models.CharField(_("BIN"), max_length=12, blank=True, validators=[bin_validator])
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep a family's data, months"),
+        default=default_retention_months,
+        validators=[MinValueValidator(1), MaxValueValidator(1200)],
+        help_text=_(
+            "After this many months without any activity of a family (a request, a consultation, feedback), "
+            "their personal data are anonymised; the journal keeps its numbered rows without them."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from qamqor.audit.models import DataRequest
+from qamqor.audit.services import data_request_erase, data_request_export_record
 from qamqor.core.validators import normalize_phone
 from qamqor.families.models import Child, Consent, Parent
 from qamqor.families.services import child_create, consent_record, consent_withdraw, parent_create
@@ -31,6 +33,7 @@ from qamqor.portal.models import ApplicationAttempt, Feedback, Material, Questio
 from qamqor.portal.selectors import (
     booked_appointment,
     booking_window,
+    parent_data,
     rebooking_specialists,
     requests_ended_by_withdrawal,
     specialists_for_topic,
@@ -55,14 +58,18 @@ class Application:
     appointment: Appointment | None
 
 
-def _attempt_hash(kind: str, value: str) -> str:
+# The public site's limits per device and per phone (applications, questions, and the
+# engagement app's sign-ups and ideas) share these three.
+
+
+def attempt_hash(kind: str, value: str) -> str:
     # Keyed with the secret key: a plain SHA-256 of a phone number is undone by hashing every
     # possible number, a few billion, in minutes.
     return salted_hmac("qamqor.portal.application-attempt", f"{kind}:{value}", algorithm="sha256").hexdigest()
 
 
 @dataclass(frozen=True)
-class _Limit:
+class AttemptLimit:
     kind: str  # what the key is: a client address or a phone number
     key_hash: str
     limit: int
@@ -70,7 +77,7 @@ class _Limit:
     code: str
 
 
-def _count_attempts(limits: list[_Limit], *, now: dt.datetime) -> None:
+def attempts_count(limits: list[AttemptLimit], *, now: dt.datetime) -> None:
     """Refuse when any key reached its limit in the last hour, else count this attempt under
     each. Called inside the caller's transaction: a refused or failed attempt is not counted."""
     ApplicationAttempt.objects.filter(attempted_at__lt=now - ATTEMPTS_KEPT).delete()
@@ -91,11 +98,11 @@ def _count_application(*, client_address: str, phone: str, now: dt.datetime) -> 
     Inside the application's transaction: an application that fails (bad input, a time just
     taken) is not counted, only those that were recorded."""
     address, by_phone = ApplicationAttempt.Kind.ADDRESS, ApplicationAttempt.Kind.PHONE
-    _count_attempts(
+    attempts_count(
         [
-            _Limit(
+            AttemptLimit(
                 address,
-                _attempt_hash("address", client_address),
+                attempt_hash("address", client_address),
                 APPLICATIONS_PER_ADDRESS,
                 _(
                     "Too many applications have been sent from this device in the last hour. "
@@ -103,9 +110,9 @@ def _count_application(*, client_address: str, phone: str, now: dt.datetime) -> 
                 ),
                 f"too_many_{address}",
             ),
-            _Limit(
+            AttemptLimit(
                 by_phone,
-                _attempt_hash("phone", phone),
+                attempt_hash("phone", phone),
                 APPLICATIONS_PER_PHONE,
                 _(
                     "Too many applications have been sent for this phone number in the last hour. "
@@ -395,10 +402,31 @@ def portal_consent_withdraw(*, parent: Parent) -> list[Request]:
     parent = Parent.objects.select_for_update().get(pk=parent.pk)
     if not parent.has_consent(Consent.Scope.PARENT):
         raise ValidationError(_("Your consent is already withdrawn."), code="already_withdrawn")
-    note = _("consent to data processing withdrawn by the parent on the public site")
-    cancelled = [request_cancel(request=item, by=None, note=note) for item in requests_ended_by_withdrawal(parent)]
+    cancelled = _cancel_waiting(parent, note=_("consent to data processing withdrawn by the parent on the public site"))
     consent_withdraw(parent=parent)
     return cancelled
+
+
+def _cancel_waiting(parent: Parent, *, note: str) -> list[Request]:
+    """Cancel the parent's requests still waiting, with their booked times (withdrawal and erasure)."""
+    return [request_cancel(request=item, by=None, note=note) for item in requests_ended_by_withdrawal(parent)]
+
+
+@transaction.atomic
+def portal_data_erase(*, parent: Parent) -> DataRequest:
+    """The parent asks from the "My data" page to erase their data: carried out at once. Their
+    waiting requests are cancelled as a withdrawal cancels them, then the family is anonymised
+    by the same service as the retention period (qamqor/audit/services.py): the journal keeps
+    its numbered rows without anything personal. The request is recorded (audit.DataRequest)."""
+    note = _("data erased at the parent's request on the public site")
+    return data_request_erase(parent=parent, cancel_waiting=lambda p: _cancel_waiting(p, note=note))
+
+
+def portal_data_export(*, parent: Parent) -> dict:
+    """Everything kept about the parent, for their download; the download is recorded."""
+    data = parent_data(parent)
+    data_request_export_record(parent=parent, counts={"children": len(data["children"]), "requests": len(data["requests"])})
+    return data
 
 
 # --- Materials for parents (seed 000's recommendations, seed 001's site) ---
@@ -506,13 +534,13 @@ def material_recommend(*, request: Request, materials: Iterable[Material], by) -
 QUESTIONS_PER_ADDRESS = 5
 
 
-def _question_limit(client_address: str) -> _Limit:
+def _question_limit(client_address: str) -> AttemptLimit:
     # Counted in the applications' table: its "kind" says what the key is (a client address);
     # the hash's own prefix keeps questions and applications apart, so asking questions does
     # not use up a parent's applications.
-    return _Limit(
+    return AttemptLimit(
         ApplicationAttempt.Kind.ADDRESS,
-        _attempt_hash("question-address", client_address),
+        attempt_hash("question-address", client_address),
         QUESTIONS_PER_ADDRESS,
         _(
             "Too many questions have been sent from this device in the last hour. "
@@ -556,7 +584,7 @@ def question_ask(
             "no_consent",
         )
     now = timezone.now()
-    _count_attempts([_question_limit(client_address)], now=now)
+    attempts_count([_question_limit(client_address)], now=now)
     question = Question(
         organization_id=point.organization_id,
         text=text,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("my/<str:token>/data/", views.my_data, name="my_data"),
     path("my/<str:token>/data.json", views.my_data_download, name="my_data_download"),
     path("my/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("my/<str:token>/erase/", views.erase, name="erase"),
     # The feedback link's token is another (own salt): it opens this page and nothing else.
     path("feedback/<str:token>/", views.feedback, name="feedback"),
     # Materials for parents and their questions: the public pages, then the back office's.

@@ -334,6 +334,9 @@ def feedback(request: HttpRequest, item: Request, token: str) -> HttpResponse:
 def my_data(request: HttpRequest, item: Request, token: str) -> HttpResponse:
     """What the system keeps about the parent and their children (the right of access)."""
     parent = item.parent
+    if parent.anonymised_at is not None:
+        # Erased: nothing personal is left to show, only that and when.
+        return render(request, "portal/my_data.html", {"item": item, "token": token, "erased_at": parent.anonymised_at})
     context = {
         "item": item,
         "token": token,
@@ -346,8 +349,11 @@ def my_data(request: HttpRequest, item: Request, token: str) -> HttpResponse:
 @with_manage_link
 def my_data_download(request: HttpRequest, item: Request, token: str) -> HttpResponse:
     """The same data as a JSON file, complete (the full IIN included: the file is the parent's
-    own copy, while the page masks it from eyes over their shoulder)."""
-    data = selectors.parent_data(item.parent)
+    own copy, while the page masks it from eyes over their shoulder). Each download is recorded
+    as the parent's request for their data (audit.DataRequest)."""
+    if item.parent.anonymised_at is not None:
+        return redirect("portal:my_data", token=token)
+    data = services.portal_data_export(parent=item.parent)
     response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = f'attachment; filename="qamqor-my-data-{timezone.localdate():%Y%m%d}.json"'
     return response
@@ -377,4 +383,26 @@ def withdraw(request: HttpRequest, item: Request, token: str) -> HttpResponse:
                 request,
                 _("Cancelled requests: %(numbers)s.") % {"numbers": ", ".join(f"№ {r.display_number}" for r in cancelled)},
             )
+    return redirect("portal:my_data", token=token)
+
+
+@with_manage_link
+def erase(request: HttpRequest, item: Request, token: str) -> HttpResponse:
+    """Erasing the parent's data: a page that says what is erased and what stays (GET), then
+    does it at once (POST); a stray tap must not erase anything."""
+    parent = item.parent
+    if request.method != "POST":
+        context = {
+            "item": item,
+            "token": token,
+            "erased_at": parent.anonymised_at,
+            "ending": selectors.requests_ended_by_withdrawal(parent) if parent.anonymised_at is None else [],
+        }
+        return render(request, "portal/erase.html", context)
+    try:
+        services.portal_data_erase(parent=parent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your data are erased. The journal keeps its numbered records without them."))
     return redirect("portal:my_data", token=token)

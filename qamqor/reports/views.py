@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from qamqor.core.academic_year import academic_year_label, current_academic_year
+from qamqor.core.db_router import reads_from_replica
 from qamqor.core.scoping import scope_for
 from qamqor.reports.selectors import request_counts_by_organization
 
 
 @login_required
+@reads_from_replica  # counts only: a replica seconds behind is fine (qamqor/core/db_router.py)
 def overview(request: HttpRequest) -> HttpResponse:
     """An officer's first page: figures per organisation of their district or region."""
     scope = scope_for(request.user)

@@ -92,3 +92,13 @@ def test_the_menu_leads_the_head_to_the_audit_log_and_no_one_else(client, head, 
     assert url in client.get(reverse("journal:list")).content.decode()
     client.force_login(methodist.user)
     assert url not in client.get(reverse("journal:list")).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["audit:log", "audit:privacy", "second_factor:account"])
+def test_pages_behind_a_plain_login_show_the_heads_whole_menu(client, head, name) -> None:
+    """The menu is the organisation's on every page, not only on pages of the staff decorators."""
+    client.force_login(head.user)
+    page = client.get(reverse(name)).text
+    assert reverse("journal:list") in page and reverse("audit:log") in page
+    assert 'name="organization"' in page  # the organisation switcher
