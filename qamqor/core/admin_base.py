@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 
 class ReadOnlyTabularInline(admin.TabularInline):
@@ -19,3 +20,7 @@ class ReadOnlyTabularInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# A link typed without its scheme is taken as https (Django 6's default; 5.2 warns without it).
+HTTPS_LINKS = {models.URLField: {"assume_scheme": "https"}}

@@ -6,9 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
 from modeltranslation.admin import TranslationAdmin
 
+from qamqor.core.admin_base import HTTPS_LINKS
 from qamqor.portal.files import check_material_upload
 from qamqor.portal.models import Feedback, Material, Question
 
@@ -58,7 +58,7 @@ class MaterialAdmin(TranslationAdmin):
     filter_horizontal = ("topics",)
     raw_id_fields = ("recommended_in", "created_by")
     readonly_fields = ("created_at", "updated_at")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_LINKS
     show_full_result_count = False
 
 

@@ -1,0 +1,113 @@
+"""The engagement app's part in retention and in a parent's erasure (qamqor/audit/services.py).
+
+A registration holds the name and phone a family gave for an event; an idea, the name its
+author chose to give. When a family is anonymised (erasure, or retention of a family on the
+register), its registrations lose the name and phone but keep the event, the status and
+whether they came, and the link to the (now anonymised) parent: the participation figures of
+past periods stay what they were. Retention also clears what belongs to nobody on the register:
+sign-ups for events that ended before the cutoff, and the names on ideas submitted before it.
+Audit entries about these rows are cleared of their values, as for the family's own records.
+
+A family's awards stay as records of what the organisation decided in that year (the counts of
+a year's awards stay right), but lose the family: no parent, the name and the reason become the
+placeholder. Its Honor Book entries are deleted with their consents, and their photos are
+removed from storage once the erasure is committed: a page about a family cannot be anonymised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from qamqor.audit.services import ANONYMISED, family_eraser_register, log_entries_redact
+from qamqor.engagement.models import Award, HonorBookEntry, Idea, Registration
+from qamqor.engagement.recognition import photo_delete_on_commit
+from qamqor.families.models import Parent
+from qamqor.orgs.models import Organization
+
+
+def _redact(model, ids: list[int]) -> None:
+    content_type = ContentType.objects.get_for_model(model)
+    log_entries_redact(LogEntry.objects.filter(content_type=content_type, object_pk__in=[str(pk) for pk in ids]))
+
+
+def _anonymise_registrations(registrations: QuerySet[Registration]) -> int:
+    ids = list(registrations.exclude(full_name=ANONYMISED, phone="").values_list("pk", flat=True))
+    Registration.objects.filter(pk__in=ids).update(full_name=ANONYMISED, phone="")
+    _redact(Registration, ids)
+    return len(ids)
+
+
+def family_registrations_anonymise(parent: Parent) -> int:
+    """The family's sign-ups: those linked to the parent, and those under their phone number."""
+    mine = Q(parent=parent) | (Q(phone=parent.phone) if parent.phone else Q(pk__in=[]))
+    return _anonymise_registrations(Registration.objects.filter(mine, event__organization_id=parent.organization_id))
+
+
+def registrations_past_retention(organization: Organization, cutoff: dt.datetime, dry_run: bool) -> int:
+    old = Registration.objects.filter(event__organization=organization, event__ends_at__lt=cutoff).exclude(
+        full_name=ANONYMISED, phone=""
+    )
+    return old.count() if dry_run else _anonymise_registrations(old)
+
+
+def idea_names_past_retention(organization: Organization, cutoff: dt.datetime, dry_run: bool) -> int:
+    old = Idea.objects.filter(organization=organization, submitted_at__lt=cutoff).exclude(name="")
+    if dry_run:
+        return old.count()
+    ids = list(old.values_list("pk", flat=True))
+    Idea.objects.filter(pk__in=ids).update(name="")
+    _redact(Idea, ids)
+    return len(ids)
+
+
+def family_awards_anonymise(parent: Parent) -> int:
+    ids = list(Award.objects.filter(parent=parent).values_list("pk", flat=True))
+    Award.objects.filter(pk__in=ids).update(parent=None, recipient_name=ANONYMISED, reason=ANONYMISED)
+    _redact(Award, ids)
+    return len(ids)
+
+
+def family_honor_book_delete(parent: Parent) -> int:
+    entries = list(HonorBookEntry.objects.filter(parent=parent).only("pk", "photo"))
+    HonorBookEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()  # their consents go with them
+    for entry in entries:
+        photo_delete_on_commit(entry.photo.name)
+    _redact(HonorBookEntry, [e.pk for e in entries])
+    return len(entries)
+
+
+def _signed_up_or_came_since(cutoff: dt.datetime) -> Q:
+    return Q(Exists(Registration.objects.filter(parent=OuterRef("pk")).filter(
+        Q(registered_at__gte=cutoff) | Q(event__ends_at__gte=cutoff)
+    )))  # fmt: skip
+
+
+def _awarded_or_in_the_honor_book_since(cutoff: dt.datetime) -> Q:
+    return Q(Exists(Award.objects.filter(parent=OuterRef("pk"), decided_at__gte=cutoff))) | Q(
+        Exists(HonorBookEntry.objects.filter(parent=OuterRef("pk"), created_at__gte=cutoff))
+    )
+
+
+def register() -> None:
+    family_eraser_register(
+        "registrations_anonymised",
+        family_registrations_anonymise,
+        label=_("event registrations anonymised"),
+        past_retention=registrations_past_retention,
+        active_since=_signed_up_or_came_since,
+    )
+    family_eraser_register(
+        "idea_names_erased", label=_("names on parents' ideas erased"), past_retention=idea_names_past_retention
+    )
+    family_eraser_register(
+        "awards_anonymised",
+        family_awards_anonymise,
+        label=_("awards anonymised"),
+        active_since=_awarded_or_in_the_honor_book_since,
+    )
+    family_eraser_register("honor_book_entries_deleted", family_honor_book_delete, label=_("Honor Book entries deleted"))
