@@ -12,8 +12,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qamqor.core.admin_base import ReadOnlyTabularInline
-from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedDay, WorkingHours
+from qamqor.core.admin_base import HTTPS_LINKS, ReadOnlyTabularInline
+from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedDay, Participant, WorkingHours
 
 
 @admin.register(WorkingHours)
@@ -43,6 +43,16 @@ class AppointmentSpecialistInline(ReadOnlyTabularInline):
         return super().get_queryset(request).select_related("membership__user", "membership__organization", "person")
 
 
+class ParticipantInline(ReadOnlyTabularInline):
+    """A session's participants, added in the back office (scheduling.sessions)."""
+
+    model = Participant
+    fields = ("child", "parent", "parent_present", "status", "is_active", "added_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("child", "parent")
+
+
 class AppointmentForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
@@ -54,8 +64,9 @@ class AppointmentForm(forms.ModelForm):
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     form = AppointmentForm
-    list_display = ("__str__", "ends_at", "organization", "specialist_names", "child", "room", "status", "is_online")
-    list_filter = ("status", "is_online", ("organization", admin.RelatedOnlyFieldListFilter), "starts_at")
+    formfield_overrides = HTTPS_LINKS
+    list_display = ("__str__", "ends_at", "organization", "format", "specialist_names", "child", "room", "status", "is_online")
+    list_filter = ("status", "format", "is_online", ("organization", admin.RelatedOnlyFieldListFilter), "starts_at")
     list_select_related = ("organization", "child", "room")
     search_fields = ("child__full_name", "request__parent__full_name", "specialist_links__person__full_name")
     readonly_fields = (
@@ -68,9 +79,11 @@ class AppointmentAdmin(admin.ModelAdmin):
         "status",
         "booked_by",
         "created_at",
+        "format",
+        "capacity",
     )
     fields = (*readonly_fields, "is_online", "meeting_url")
-    inlines = (AppointmentSpecialistInline,)
+    inlines = (AppointmentSpecialistInline, ParticipantInline)
     show_full_result_count = False
 
     @admin.display(description=_("specialists"))

@@ -6,13 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.periods import within_days
 from qamqor.core.scoping import Scope
-from qamqor.families.models import Child
+from qamqor.families.models import Child, Parent
 from qamqor.orgs.models import Membership, Organization, Room
+from qamqor.scheduling.formats import FORMAT_CHOICES, FORMATS, INDIVIDUAL_CONSULTATION, Format
 
 
 class Weekday(models.IntegerChoices):
@@ -121,6 +123,21 @@ class AppointmentQuerySet(models.QuerySet):
     def upcoming(self) -> AppointmentQuerySet:
         return self.filter(starts_at__gte=timezone.now())
 
+    def sessions(self) -> AppointmentQuerySet:
+        """Sessions scheduled for participants (session_schedule sets their places)."""
+        return self.filter(capacity__isnull=False)
+
+    def with_places_taken(self) -> AppointmentQuerySet:
+        # A subquery, not a Count over a join: scoped() may join the specialists already.
+        taken = (
+            Participant.objects.filter(appointment=models.OuterRef("pk"), is_active=True)
+            .order_by()
+            .values("appointment")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(places_taken=Coalesce(models.Subquery(taken), 0))
+
 
 class Appointment(models.Model):
     """A booked consultation: one time, one or several specialists, a room, maybe a child.
@@ -155,6 +172,10 @@ class Appointment(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     specialists = models.ManyToManyField(Membership, through="AppointmentSpecialist", related_name="appointments")
+    # A form of work (seed 001 §6, formats.py). A consultation booked for one family keeps the
+    # default; a session scheduled for participants has its places set.
+    format = models.CharField(_("format"), max_length=32, choices=FORMAT_CHOICES, default=INDIVIDUAL_CONSULTATION)
+    capacity = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -176,6 +197,14 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def rules(self) -> Format:
+        return FORMATS[self.format]
+
+    @property
+    def is_session(self) -> bool:
+        return self.capacity is not None
 
 
 class AppointmentSpecialist(models.Model):
@@ -204,3 +233,71 @@ class AppointmentSpecialist(models.Model):
 
     def __str__(self) -> str:
         return str(self.membership)
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self) -> ParticipantQuerySet:
+        return self.filter(is_active=True)
+
+
+class Participant(models.Model):
+    """A child and/or a parent taking part in a session.
+
+    The session's time is copied here, as for AppointmentSpecialist, so one exclusion
+    constraint keeps a child out of two overlapping sessions (migration 0004); the services
+    also check the child's one-family appointments."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        ATTENDED = "attended", _("came")
+        ABSENT = "absent", _("did not come")
+        REMOVED = "removed", _("removed")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="participants", verbose_name=_("session"))
+    # Both empty only after the family's data were erased (scheduling/privacy.py): the row
+    # stays so the session's attendance stays counted.
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="session_participations", verbose_name=_("child")
+    )
+    parent = models.ForeignKey(
+        Parent, null=True, blank=True, on_delete=models.PROTECT, related_name="session_participations", verbose_name=_("parent")
+    )
+    parent_present = models.BooleanField(_("the parent attends"), default=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    is_active = models.BooleanField(default=True)  # holds a place: not removed, session not cancelled
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("session participant")
+        verbose_name_plural = _("session participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "child"],
+                condition=Q(is_active=True, child__isnull=False),
+                name="participant_child_once_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["appointment", "parent"],
+                condition=Q(is_active=True, child__isnull=True, parent__isnull=False),
+                name="participant_parent_once_per_session",
+            ),
+        ]
+        indexes = [models.Index(fields=["child", "ends_at"])]  # is the child free? (as for rooms)
+
+    def __str__(self) -> str:
+        return f"{self.appointment} · {self.get_status_display()}"
+
+    @property
+    def family_parent_id(self) -> int | None:
+        """The family the row is about, for the audit log."""
+        if self.parent_id:
+            return self.parent_id
+        return self.child.parent_id if self.child_id else None

@@ -31,7 +31,8 @@ from qamqor.families.models import Child
 from qamqor.orgs.models import Membership, Organization, Room
 from qamqor.orgs.roles import CONSULTING_ROLES
 from qamqor.scheduling.calendar import organization_overrides, working_weekday
-from qamqor.scheduling.models import Appointment, AppointmentSpecialist
+from qamqor.scheduling.formats import INDIVIDUAL_CONSULTATION
+from qamqor.scheduling.models import Appointment, AppointmentSpecialist, Participant
 
 
 class SlotTaken(ValidationError):
@@ -225,7 +226,7 @@ def _taken(
     """Which of "person", "room" and "child" already have an appointment at this time.
 
     One query, each part on its own index; a part whose id is None (no room, no child) matches
-    nothing."""
+    nothing. A child is also taken by a session they take part in (Participant)."""
     starts, ends = connection.ops.adapt_datetimefield_value(starts_at), connection.ops.adapt_datetimefield_value(ends_at)
     cancelled = Appointment.Status.CANCELLED
     sql = f"""
@@ -237,9 +238,15 @@ def _taken(
         UNION ALL
         SELECT 'child' FROM scheduling_appointment
         WHERE child_id = %s AND status <> %s AND starts_at < %s AND ends_at > %s
+        UNION ALL
+        SELECT 'child' FROM scheduling_participant
+        WHERE child_id = %s AND is_active AND starts_at < %s AND ends_at > %s
     """  # noqa: S608 (only placeholders are formatted in)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*people, ends, starts, room_id, cancelled, ends, starts, child_id, cancelled, ends, starts])
+        cursor.execute(
+            sql,
+            [*people, ends, starts, room_id, cancelled, ends, starts, child_id, cancelled, ends, starts, child_id, ends, starts],
+        )
         return {kind for (kind,) in cursor.fetchall()}
 
 
@@ -256,6 +263,8 @@ def appointment_book(
     is_online: bool = False,
     meeting_url: str = "",
     allow_past: bool = False,
+    format: str = INDIVIDUAL_CONSULTATION,  # noqa: A002 (the model's field)
+    capacity: int | None = None,
 ) -> Appointment:
     """Book one appointment with one or several specialists, or raise a clear error.
 
@@ -274,6 +283,8 @@ def appointment_book(
             is_online=is_online,
             meeting_url=meeting_url,
             allow_past=allow_past,
+            format=format,
+            capacity=capacity,
         )
     except IntegrityError as exc:
         raise SlotTaken(_("This time was just taken. Please choose another."), code="slot_taken") from exc
@@ -293,6 +304,8 @@ def _appointment_book(
     is_online: bool,
     meeting_url: str,
     allow_past: bool,
+    format: str,  # noqa: A002
+    capacity: int | None,
 ) -> Appointment:
     specialists = list(dict.fromkeys(specialists))
     if not specialists:
@@ -366,6 +379,8 @@ def _appointment_book(
         is_online=is_online,
         meeting_url=meeting_url,
         booked_by=booked_by,
+        format=format,
+        capacity=capacity,
     )
     appointment.save()
     AppointmentSpecialist.objects.bulk_create(
@@ -377,10 +392,15 @@ def _appointment_book(
 
 @transaction.atomic
 def appointment_set_status(*, appointment: Appointment, status: str) -> Appointment:
-    """Mark an appointment held, missed or cancelled; a cancelled one frees its time."""
+    """Mark an appointment held, missed or cancelled; a cancelled one frees its time (and its
+    participants' places: a child may then take another session at that time)."""
     appointment.status = status
     appointment.save(update_fields=["status"])
-    AppointmentSpecialist.objects.filter(appointment=appointment).update(is_active=status != Appointment.Status.CANCELLED)
+    active = status != Appointment.Status.CANCELLED
+    AppointmentSpecialist.objects.filter(appointment=appointment).update(is_active=active)
+    if appointment.capacity is not None:
+        participants = Participant.objects.filter(appointment=appointment).exclude(status=Participant.Status.REMOVED)
+        participants.update(is_active=active)
     return appointment
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from qamqor.audit.access import records_read
 from qamqor.core.access import staff_required
 from qamqor.core.scoping import visible_to
 from qamqor.journal.models import Request
@@ -32,6 +33,10 @@ def my_day(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("specialist_links", queryset=AppointmentSpecialist.objects.select_related("membership__user")))
         .order_by("starts_at")
     )
+    # Each consultation shows its family (the parent, the child, the question): the reads go to
+    # the access log, in one insert. The list of requests waiting shows names only, like the journal.
+    appointments = list(appointments)
+    records_read(*(a for a in appointments if a.request_id or a.child_id))
     return render(
         request,
         "scheduling/my_day.html",

@@ -29,13 +29,14 @@ def test_my_day_shows_the_days_appointments_in_constant_queries(
     client.force_login(psychologist.user)
     url = reverse("scheduling:my_day") + f"?day={monday:%Y-%m-%d}"
     # session, user, memberships (with the organisations' names for the switcher), appointments
-    # with room/child/request/parent/topic, their specialists, requests routed and waiting
-    with django_assert_num_queries(6):
+    # with room/child/request/parent/topic, their specialists, one insert of the access log's
+    # entries (one per appointment shown), requests routed and waiting
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert "Сейтқали Динара Ерланқызы" in response.content.decode()
     for hhmm in ("09:30", "10:00", "11:00"):
         book_on(monday, hhmm, parent, methodist, psychologist)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.content.decode().count("сұрақ") == 4
 

@@ -1,0 +1,195 @@
+"""Sessions of the consultation point's forms of work (seed 001 §6) and their participants.
+
+A session is an Appointment with a format and a number of places: it is booked by
+appointment_book(), so the specialists' hours and the no-overlap rules for specialists and rooms
+are those of every booking. Its participants (children and/or parents) are added here, with the
+rules of the format (formats.py):
+
+- the places are never exceeded: on PostgreSQL the session's row is locked while its places
+  are counted; on SQLite every write transaction is IMMEDIATE (one writer at a time);
+- a child is never in two overlapping sessions nor in a session and a one-family appointment:
+  the child's row is locked (as appointment_book() does), both are checked, and on PostgreSQL an
+  exclusion constraint refuses what slips through (migration 0004);
+- a child in a format that requires the parent (seed 001 §3.10) comes with the parent, recorded
+  as attending.
+A refusal is a ValidationError with a clear message; nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from qamqor.families.models import Child, Parent
+from qamqor.orgs.models import Membership, Organization, Room
+from qamqor.scheduling.formats import FORMATS
+from qamqor.scheduling.models import Appointment, Participant
+from qamqor.scheduling.services import SlotTaken, _lock, appointment_book
+
+
+class SessionFull(ValidationError):
+    """No place left: a clear message, nothing written."""
+
+
+def session_schedule(
+    *,
+    organization: Organization,
+    format: str,  # noqa: A002 (the model's field)
+    specialists: Sequence[Membership],
+    starts_at: dt.datetime,
+    booked_by,
+    minutes: int | None = None,
+    room: Room | None = None,
+    capacity: int | None = None,
+    meeting_url: str = "",
+) -> Appointment:
+    """Schedule a session of a format with one or several specialists, or raise a clear error."""
+    rules = FORMATS.get(format)
+    if rules is None:
+        raise ValidationError({"format": _("Choose a format of work from the list.")}, code="format")
+    if capacity is None:
+        capacity = rules.max_places
+    if not rules.min_places <= capacity <= rules.max_places:
+        if rules.min_places == rules.max_places:
+            message = _("%(format)s takes exactly %(max)s participant.") % {"format": rules.label, "max": rules.max_places}
+        else:
+            message = _("%(format)s takes from %(min)s to %(max)s participants.") % {
+                "format": rules.label,
+                "min": rules.min_places,
+                "max": rules.max_places,
+            }
+        raise ValidationError({"capacity": message}, code="capacity")
+    if rules.online and not meeting_url:
+        raise ValidationError({"meeting_url": _("An online session needs a meeting link.")}, code="no_link")
+    if not rules.online and meeting_url:
+        raise ValidationError({"meeting_url": _("Only an online session has a meeting link.")}, code="link_offline")
+    return appointment_book(
+        organization=organization,
+        specialists=specialists,
+        starts_at=starts_at,
+        booked_by=booked_by,
+        minutes=minutes,
+        room=room,
+        is_online=rules.online,
+        meeting_url=meeting_url,
+        format=format,
+        capacity=capacity,
+    )
+
+
+def participant_add(
+    *,
+    session: Appointment,
+    by,
+    child: Child | None = None,
+    parent: Parent | None = None,
+    parent_present: bool = False,
+) -> Participant:
+    """Add a child and/or a parent to a session, or raise a clear error (nothing written)."""
+    try:
+        return _participant_add(session=session, by=by, child=child, parent=parent, parent_present=parent_present)
+    except IntegrityError as exc:
+        # Only a concurrent write can get here (the checks below saw the committed ones).
+        raise SlotTaken(_("The child already has another session at this time."), code="child_taken") from exc
+
+
+@transaction.atomic
+def _participant_add(
+    *, session: Appointment, by, child: Child | None, parent: Parent | None, parent_present: bool
+) -> Participant:
+    if not session.is_session:
+        raise ValidationError(
+            _("This appointment is booked for one family; schedule a session to add participants."), code="not_session"
+        )
+    rules = session.rules
+    if child is None and parent is None:
+        raise ValidationError(_("Choose a child or a parent."), code="nobody")
+    if rules.for_children and child is None:
+        raise ValidationError({"child": _("This format is work with children: choose a child.")}, code="no_child")
+    if child is not None and child.organization_id != session.organization_id:
+        raise ValidationError({"child": _("The child belongs to another organisation.")}, code="child_org")
+    if parent is not None and parent.organization_id != session.organization_id:
+        raise ValidationError({"parent": _("The parent belongs to another organisation.")}, code="parent_org")
+    if child is not None and parent is not None and child.parent_id != parent.pk:
+        raise ValidationError({"parent": _("This is not the child's parent.")}, code="not_parent")
+    if rules.parent_required:
+        if parent is None and child is not None:
+            parent = child.parent
+        if child is not None and not parent_present:
+            message = _("In this format a child takes part only with the parent present: mark that the parent attends.")
+            raise ValidationError({"parent_present": message}, code="parent_absent")
+        if child is None:
+            parent_present = True  # the parent is the participant
+
+    if connection.features.has_select_for_update:
+        # The session's row first, then the child's (the order appointment_book() keeps for the
+        # child): concurrent adds queue here and each counts what the previous one committed.
+        _lock(Appointment, [session.pk])
+        if child is not None:
+            _lock(Child, [child.pk])
+    session.refresh_from_db(fields=["status", "starts_at", "ends_at", "capacity"])
+    if session.status == Appointment.Status.CANCELLED:
+        raise ValidationError(_("The session is cancelled."), code="cancelled")
+
+    present = Participant.objects.active().filter(appointment=session)
+    if child is not None and present.filter(child=child).exists():
+        raise ValidationError({"child": _("The child is already in this session.")}, code="duplicate")
+    if child is None and present.filter(parent=parent, child__isnull=True).exists():
+        raise ValidationError({"parent": _("The parent is already in this session.")}, code="duplicate")
+    if present.count() >= session.capacity:
+        raise SessionFull(_("There are no places left in this session."), code="full")
+    if child is not None and _child_busy(child, session):
+        raise SlotTaken(_("The child already has another session at this time."), code="child_taken")
+
+    participant = Participant(
+        appointment=session,
+        child=child,
+        parent=parent,
+        parent_present=parent_present,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        added_by=by,
+    )
+    participant.full_clean(exclude=["appointment", "child", "parent", "added_by"])
+    participant.save()
+    return participant
+
+
+def _child_busy(child: Child, session: Appointment) -> bool:
+    """Has the child another active session or appointment overlapping this one?"""
+    in_appointments = (
+        Appointment.objects.active().filter(child=child).overlapping(session.starts_at, session.ends_at).exclude(pk=session.pk)
+    )
+    in_sessions = (
+        Participant.objects.active()
+        .filter(child=child, starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
+        .exclude(appointment=session)
+    )
+    return in_appointments.exists() or in_sessions.exists()
+
+
+@transaction.atomic
+def participant_remove(*, participant: Participant) -> Participant:
+    """Take a participant off the session: the place frees, the row stays (who was there when)."""
+    participant.status = Participant.Status.REMOVED
+    participant.is_active = False
+    participant.save(update_fields=["status", "is_active"])
+    return participant
+
+
+@transaction.atomic
+def participant_set_status(*, participant: Participant, status: str) -> Participant:
+    """Mark attendance: came, did not come, or back to registered."""
+    if status not in {Participant.Status.REGISTERED, Participant.Status.ATTENDED, Participant.Status.ABSENT}:
+        raise ValidationError(_("Choose came or did not come."), code="status")
+    if participant.appointment.status == Appointment.Status.CANCELLED:
+        raise ValidationError(_("The session is cancelled."), code="cancelled")
+    if not participant.is_active:
+        raise ValidationError(_("This participant was removed from the session."), code="removed")
+    participant.status = status
+    participant.save(update_fields=["status"])
+    return participant
