@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from qamqor.core.media_storage import storages_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -86,14 +88,23 @@ INSTALLED_APPS = [
     "qamqor.scheduling",
     "qamqor.reports",
     "qamqor.portal",
+    "qamqor.engagement",
     # Change and access logs of personal data (django-auditlog); qamqor.audit registers the models.
     "auditlog",
     "qamqor.audit",
     # Lockout after repeated failed logins per user and address (django-axes; settings below).
     "axes",
+    # A second factor (TOTP and recovery codes) for administrators and staff who read social
+    # records (qamqor/core/second_factor.py; settings OTP_* below).
+    "django_otp",
+    "qamqor.core.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
+    "qamqor.core.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
 ]
 
 MIDDLEWARE = [
+    # Behind nginx: the client's address from QAMQOR_CLIENT_ADDRESS_HEADER into REMOTE_ADDR,
+    # before anything reads it (qamqor/core/proxy.py; not used when the variable is empty).
+    "qamqor.core.proxy.ClientAddressFromProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -102,12 +113,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (django-otp)?
+    "django_otp.middleware.OTPMiddleware",
     # Who acted, for the audit log: only remembers the request; nothing is read until an entry is written.
     "qamqor.audit.middleware.AuditContextMiddleware",
     # Staff sessions end after 30 idle minutes and 12 hours at most (qamqor/core/middleware.py).
     "qamqor.core.middleware.StaffSessionMiddleware",
     # Cache-Control: no-store on every page with personal data (the rule is in its docstring).
     "qamqor.core.middleware.NoStoreForPersonalDataMiddleware",
+    # Until the session has passed the second factor, those who need one reach only its pages
+    # (after the session rule above, so an expired session is anonymous first).
+    "qamqor.core.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -191,6 +207,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("QAMQOR_TEST_SQLITE_NAME") or None}
     # A new SQLite connection re-runs the PRAGMAs above (~1 ms), so keep it between requests.
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+# A PostgreSQL read replica (streaming replication) for the officers' reports: only the views
+# marked @reads_from_replica read there, everything else and every write stays on the primary
+# (qamqor/core/db_router.py, docs/deploy.md). Run the test suite without it: its tests give
+# themselves a replica alias (qamqor/core/tests/test_db_router.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL to point at PostgreSQL too.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL (postgres://…).")
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["qamqor.core.db_router.ReplicaRouter"]
+# A kept connection (CONN_MAX_AGE) survives a PostgreSQL restart or failover only as a dead
+# socket: the next request of every web worker that holds one failed with a 500. With health
+# checks Django tries a reused connection (SELECT 1) before a request's first query and opens a
+# new one when it is dead; `make resilience` (bench/pg_restart.py --quiet-restart) measured
+# both (docs/operations.md).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -226,7 +266,28 @@ AXES_VERBOSE = False  # no banner on every start of manage.py and the workers
 # The page, in the visitor's language (qamqor/core/views.py, registration/locked_out.html).
 AXES_LOCKOUT_CALLABLE = "qamqor.core.views.locked_out"
 # The address is REMOTE_ADDR only (axes' default): a header such as X-Forwarded-For would let
-# anybody pick a new "address" for every attempt.
+# anybody pick a new "address" for every attempt. Behind nginx, REMOTE_ADDR is set from the one
+# header nginx always overwrites, named here (X-Real-IP in deploy/nginx/qamqor.conf); empty when
+# the site is served without a proxy.
+QAMQOR_CLIENT_ADDRESS_HEADER = os.environ.get("QAMQOR_CLIENT_ADDRESS_HEADER", "").strip()
+if QAMQOR_CLIENT_ADDRESS_HEADER and not (
+    QAMQOR_CLIENT_ADDRESS_HEADER.isascii() and QAMQOR_CLIENT_ADDRESS_HEADER.replace("-", "").isalnum()
+):
+    raise ImproperlyConfigured(
+        f"QAMQOR_CLIENT_ADDRESS_HEADER must be a header name such as X-Real-IP, not {QAMQOR_CLIENT_ADDRESS_HEADER!r}"
+    )
+
+# The second factor (django-otp). After each wrong code a device refuses every code for
+# factor × 2^(failures-1) seconds (1, 2, 4, 8 …: after ten wrong codes in a row the wait is 17
+# minutes, after twenty, a week), so nobody can try the million 6-digit codes; a right code
+# resets the count. The authenticator and the recovery codes count apart, so a person whose
+# phone was tried by somebody else still gets in with a recovery code.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Qamqor"  # the name the authenticator app shows next to the code
+# The admin never shows a device's secret key or its QR code: an administrator resets a lost
+# device by deleting it, and the person sets up a new one at their next login.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -253,16 +314,17 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     BASE_DIR / "qamqor" / "static",
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# Uploads in MEDIA_ROOT, or in an S3-compatible bucket (in Kazakhstan) when
+# QAMQOR_MEDIA_S3_BUCKET is set: qamqor/core/media_storage.py, docs/deploy.md.
+STORAGES = storages_from_environment(os.environ)
 # In development and tests, serve straight from the finders (nobody runs collectstatic). In
 # production only the collected files: with finders on, WhiteNoise would serve the uncompressed
 # originals in place of collectstatic's .br/.gz copies, about four times the bytes for a phone.
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+# Where `manage.py backup` writes its archives when no --output is given (docs/operations.md).
+QAMQOR_BACKUP_DIR = Path(os.environ.get("QAMQOR_BACKUP_DIR", DATA_DIR / "backups"))
 
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in staff session lasts 30 idle minutes and 12 hours at most (StaffSessionMiddleware);
@@ -349,6 +411,14 @@ LOGGING = {
 # The audit log (qamqor/audit): IINs are stored masked but for their last four digits.
 AUDITLOG_MASK_CALLABLE = "qamqor.audit.registration.mask_iin"
 AUDITLOG_DISABLE_ON_RAW_SAVE = True  # fixtures and loaddata are not somebody's change
+
+# How long an organisation keeps a family's personal data after the family's last activity,
+# unless it sets its own period (Organization.retention_months; `manage.py apply_retention`).
+# Three years by default: the general limitation period of the Civil Code of the Republic of
+# Kazakhstan (art. 178) is three years, so a complaint about a consultation can come that late,
+# and a child's years in a kindergarten span about as long, so a family that returns with the
+# same child still finds its history.
+QAMQOR_RETENTION_MONTHS = env_int("QAMQOR_RETENTION_MONTHS", 36, minimum=1, maximum=1200)
 
 # Length of one consultation slot when a point does not set its own.
 QAMQOR_DEFAULT_SLOT_MINUTES = int(os.environ.get("QAMQOR_DEFAULT_SLOT_MINUTES", "30"))

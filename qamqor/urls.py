@@ -18,6 +18,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor: verify, set up, recovery codes, the account page (qamqor/core/second_factor.py).
+    path("accounts/second-factor/", include("qamqor.core.urls")),
     path("organization/", core_views.switch_organization, name="switch_organization"),
     path("journal/", include("qamqor.journal.urls")),
     path("parents/", include("qamqor.families.urls")),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("reports/", include("qamqor.reports.urls")),
     path("audit/", include("qamqor.audit.urls")),
     path("", include("qamqor.portal.urls")),
+    path("", include("qamqor.engagement.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

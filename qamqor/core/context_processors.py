@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from modeltranslation.utils import resolution_order
 
+from qamqor.core.access import current_organization_id
 from qamqor.core.scoping import scope_for
 
 
@@ -22,7 +23,9 @@ def qamqor(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     scope = getattr(request, "scope", None) or scope_for(user)
-    org_id = getattr(request, "organization_id", None)
+    # Set by the staff decorators (core/access.py); a page behind login_required alone (the
+    # audit log, the second factor's account page) shows the same menu for the same organisation.
+    org_id = getattr(request, "organization_id", None) or current_organization_id(request, scope)
 
     def organizations() -> list[OrganizationName]:
         # The names came with the user's roles (scope_for): no query of their own.

@@ -19,7 +19,7 @@ from qamqor.journal.models import Request, Status, StatusChange, Topic, choice_l
 from qamqor.orgs.models import ConsultationPoint, District, Membership, Region
 from qamqor.portal.models import Feedback, Material, Question
 from qamqor.scheduling.calendar import public_holidays
-from qamqor.scheduling.models import Appointment, ClosedDay, Weekday, WorkingHours
+from qamqor.scheduling.models import Appointment, ClosedDay, Participant, Weekday, WorkingHours
 from qamqor.scheduling.services import free_slots, specialists_for_roles
 
 # How far ahead a parent may book on the site (the methodist books further ahead by phone).
@@ -309,6 +309,9 @@ def _appointment_data(a: Appointment) -> dict:
         "meeting_url": a.meeting_url,
         "child": a.child.full_name if a.child_id else "",
         "created_at": _local(a.created_at),
+        "format": a.format,
+        "format_label": a.get_format_display(),
+        "capacity": a.capacity,
     }
 
 
@@ -345,6 +348,13 @@ def parent_data(parent: Parent) -> dict:
         Appointment.objects.filter(child__parent=parent, request__isnull=True)
         .select_related("room", "child")
         .prefetch_related(people)
+    )
+    # The sessions (forms of work) the parent or a child of theirs takes part in.
+    participations = (
+        Participant.objects.filter(Q(parent=parent) | Q(child__parent=parent))
+        .select_related("child", "appointment__room", "appointment__child")
+        .prefetch_related("appointment__specialist_links__membership__user")
+        .order_by("starts_at", "pk")
     )
     return {
         "exported_at": timezone.localtime(),
@@ -428,6 +438,17 @@ def parent_data(parent: Parent) -> dict:
             for r in requests
         ],
         "appointments_without_request": [_appointment_data(a) for a in loose],
+        "sessions": [
+            {
+                **_appointment_data(p.appointment),
+                "participant_child": p.child.full_name if p.child_id else "",
+                "parent_present": p.parent_present,
+                "participant_status": p.status,
+                "participant_status_label": p.get_status_display(),
+                "added_at": _local(p.added_at),
+            }
+            for p in participations
+        ],
     }
 
 

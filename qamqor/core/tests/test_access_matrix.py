@@ -37,12 +37,14 @@ from django.utils import timezone
 
 import qamqor
 from qamqor.core.testing import factories as f
+from qamqor.engagement.tests import world as engagement
 from qamqor.journal.services import request_complete
 from qamqor.orgs.models import Membership
 from qamqor.portal.links import feedback_token, manage_token
 from qamqor.portal.services import portal_apply, question_ask
 from qamqor.portal.tests.materials import material, pdf
 from qamqor.scheduling.calendar import public_holidays
+from qamqor.scheduling.tests import world as sessions_world
 
 QAMQOR_DIR = Path(qamqor.__file__).parent
 MISSING_ID = 2_000_000_000  # no row has it
@@ -195,6 +197,13 @@ PAGES: dict[str, Page] = {
     "logout": Page(public=True, method="post", anonymous=302, roles=same(302)),
     "set_language": Page(public=True, method="post", data={"language": "ru", "next": "/"}, roles=same(302)),
     "switch_organization": Page(method="post", data={"organization": "0"}, roles=same(302)),
+    # The second factor (qamqor/core/second_factor.py). Logged in through the test client, the head
+    # and the superuser have an authenticator and are verified (qamqor/core/testing/second_factor.py):
+    # the verify and set-up pages send them on; the others have none and may set one up.
+    "second_factor:account": Page(),
+    "second_factor:verify": Page(roles=same(302)),
+    "second_factor:setup": Page(roles=only(set(ROLES) - {HEAD, SUPERUSER}, refused=302)),
+    "second_factor:codes": Page(roles=same(302)),  # shown once, right after they were made
     # --- the journal
     "journal:list": Page(roles=only(STAFF)),
     "journal:print": Page(roles=only(STAFF)),
@@ -216,9 +225,21 @@ PAGES: dict[str, Page] = {
     "scheduling:my_day": Page(roles=only(STAFF)),
     "scheduling:work_schedule": Page(roles=only(STAFF)),
     "scheduling:work_schedule_print": Page(roles=only(STAFF)),
+    # sessions of the forms of work (records made per test: scheduling/tests/world.py), led by the
+    # psychologist: the speech therapist does not see them (404); managers add and remove people
+    "scheduling:sessions": Page(roles=only(STAFF)),
+    "scheduling:session_new": Page(roles=only(MANAGERS)),
+    "scheduling:session": Page(args=sessions_world.session_pk, roles=ROUTED, about_org=True),
+    "scheduling:participant_status": Page(
+        args=sessions_world.participant_pk, roles=ACTION_ROUTED, about_org=True, method="post", data={"status": "attended"}
+    ),
+    "scheduling:participant_remove": Page(
+        args=sessions_world.participant_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"
+    ),
     # --- officers' figures and the audit log
     "reports:overview": Page(roles=only(OFFICERS)),
     "audit:log": Page(roles=only({HEAD, SUPERUSER})),
+    "audit:privacy": Page(roles=only({HEAD, SUPERUSER})),
     # --- the parents' site
     "portal:finder": Page(public=True),
     "portal:point": Page(public=True, args=pk("point")),
@@ -239,6 +260,7 @@ PAGES: dict[str, Page] = {
     "portal:my_data": Page(public=True, args=token),
     "portal:my_data_download": Page(public=True, args=token),
     "portal:withdraw": Page(public=True, args=token),
+    "portal:erase": Page(public=True, args=token),
     "portal:feedback": Page(public=True, args=lambda org: [feedback_token(org.done)]),
     # --- the back office of materials and questions
     "portal:staff_materials": Page(roles=only(STAFF)),
@@ -249,6 +271,43 @@ PAGES: dict[str, Page] = {
     "portal:staff_question": record("question", only(STAFF)),
     "portal:staff_question_publish": record("question", only(STAFF, ok=302), method="post", data={"action": "publish"}),
     "portal:staff_question_delete": record("question", only(STAFF, ok=302), method="post"),
+    # --- events, registrations, attendance, ideas (the records are made per test: engagement/tests/world.py)
+    "engagement:events": Page(roles=only(MANAGERS)),
+    "engagement:event_new": Page(roles=only(MANAGERS)),
+    "engagement:event": Page(args=engagement.event_pk, roles=only(MANAGERS), about_org=True),
+    "engagement:event_edit": Page(args=engagement.event_pk, roles=only(MANAGERS), about_org=True),
+    "engagement:event_cancel": Page(args=engagement.event_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"),
+    "engagement:event_held": Page(args=engagement.event_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"),
+    "engagement:attendance": Page(args=engagement.event_pk, roles=only(STAFF), about_org=True),
+    "engagement:registration_cancel": Page(
+        args=engagement.registration_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"
+    ),
+    "engagement:attended": Page(
+        args=engagement.registration_pk, roles=only(STAFF, ok=302), about_org=True, method="post", data={"attended": "1"}
+    ),
+    "engagement:ideas": Page(roles=only(MANAGERS)),
+    "engagement:idea": Page(args=engagement.idea_pk, roles=only(MANAGERS), about_org=True),
+    "engagement:participation": Page(roles=only(MANAGERS)),
+    # Recognition (engagement/recognition_views.py): managers decide; a published photo is public.
+    "engagement:recognition": Page(roles=only(MANAGERS)),
+    "engagement:award_new": Page(roles=only(MANAGERS)),
+    "engagement:award_revoke": Page(args=engagement.award_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"),
+    "engagement:award_letter": Page(args=engagement.award_pk, roles=only(MANAGERS), about_org=True),
+    "engagement:honor_book": Page(roles=only(MANAGERS)),
+    "engagement:honor_entry_new": Page(roles=only(MANAGERS)),
+    "engagement:honor_entry": Page(args=engagement.honor_entry_pk, roles=only(MANAGERS), about_org=True),
+    "engagement:honor_consent_withdraw": Page(
+        args=engagement.honor_entry_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"
+    ),
+    "engagement:honor_entry_delete": Page(
+        args=engagement.honor_entry_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"
+    ),
+    "engagement:honor_photo": Page(public=True, args=engagement.honor_entry_pk),
+    "engagement:public_events": Page(public=True, args=engagement.organization_pk),
+    "engagement:public_event": Page(public=True, args=engagement.public_event),
+    "engagement:idea_new": Page(public=True, args=engagement.organization_pk),
+    "engagement:my_registration": Page(public=True, args=engagement.registration_link),
+    "engagement:my_registration_cancel": Page(public=True, args=engagement.registration_link, method="post", roles=same(302)),
 }
 TOKEN_PAGES = {name for name, page in PAGES.items() if page.args is token} | {"portal:feedback"}
 

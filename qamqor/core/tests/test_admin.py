@@ -16,8 +16,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from qamqor.audit.models import DataRequest, RetentionRun
 from qamqor.core.models import User
+from qamqor.core.services import recovery_codes_replace
 from qamqor.core.testing import factories as f
 from qamqor.journal.models import JournalCounter, Request, Topic
 from qamqor.journal.services import request_complete, request_intake, request_schedule
@@ -42,6 +45,8 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 # by the application only (qamqor/audit).
 # django-axes' records of logins and failures are written by axes only.
 NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry, AccessAttempt, AccessLog, AccessFailureLog}
+# What was done with personal data (retention runs, parents' data requests): written by the services only.
+NO_ADD |= {RetentionRun, DataRequest}
 
 
 def label(model) -> str:
@@ -92,7 +97,26 @@ def build_world(n: int) -> None:
     )
     question_answer(question=question, answer="Күн тәртібін сақтаңыз.", by=psychologist.user)
     question_publish(question=question, by=psychologist.user)
+    # An event with a registration, and a parents' idea (qamqor/engagement).
+    from qamqor.engagement.services import idea_submit, registration_create
+    from qamqor.engagement.tests.factories import event
+
+    registration_create(event=event(organization, capacity=5), full_name="Серікова 1", phone=parent.phone, by=methodist.user)
+    idea_submit(organization=organization, text="Әкелер клубын ашу", client_address=f"10.0.2.{n}")
+    # An award and an Honor Book entry published with the family's consent (engagement/recognition.py).
+    from qamqor.engagement.tests.recognition_world import award, honor_entry
+
+    award(organization, parent, by=methodist.user)
+    honor_entry(organization, parent, by=methodist.user)
+    # A parent's download of their data and a retention run, recorded (qamqor/audit).
+    from qamqor.audit.services import data_request_export_record, retention_apply
+
+    data_request_export_record(parent=parent, counts={"requests": 1})
+    retention_apply(organization=organization, dry_run=True)
     Group.objects.create(name=f"Methodists {n}")
+    # A methodist who turned the second factor on: an authenticator and recovery codes (django-otp).
+    TOTPDevice.objects.create(user=methodist.user, name="Authenticator", confirmed=True)
+    recovery_codes_replace(user=methodist.user)
     # A wrong password (axes counts it) and a login (axes logs it); axes writes its failure log
     # only with AXES_ENABLE_ACCESS_FAILURE_LOG, which is off, so that row is made by hand.
     login_request = RequestFactory().post("/accounts/login/", REMOTE_ADDR=f"10.0.1.{n}")
