@@ -2,8 +2,9 @@
 
 It drives a real browser (Debian's chromium, through Playwright) over a running demo, logs in
 through the login form, switches the language with the KK/RU buttons and saves each page.
-It writes to the demo's database (it records and books one request per language), so run it
-against a throwaway copy of the data, never a real one.
+It writes to the demo's database (it records and books one request per language, and sets up
+the second factor of admin, head and head2), so run it against a throwaway copy of the data,
+never a real one, and load a fresh demo for each run.
 
 How to re-run it (from the project root):
 
@@ -76,6 +77,14 @@ LATIN_OK = {
     "duman",
     "balapan",
     "ok",
+    "tedx",  # the «Dialog» club's format (seed 003)
+    "qr",  # QR-код
+    # authenticator apps the second factor's set-up page names (brands, not translated)
+    "google",
+    "microsoft",
+    "authenticator",
+    "freeotp",
+    "aegis",
 }
 
 # What the script types, per language: a new family and their question.
@@ -126,13 +135,17 @@ def iin_for(birth: dt.date, male: bool, serial: int = 1234) -> str:
 
 def latin_words(page: Page) -> list[str]:
     text = page.evaluate(
-        """() => [document.title, document.body.innerText,
+        """() => [document.title,
+                 [...document.body.querySelectorAll('#secret-key, .recovery-codes')].reduce(
+                     (t, e) => t.replace(e.innerText, ' '), document.body.innerText),
                  ...[...document.querySelectorAll('option')].map(o => o.textContent),
                  ...[...document.querySelectorAll('[placeholder]')].map(e => e.placeholder),
                  ...[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))].join('\\n')"""
     )
-    text = re.sub(r"\S+@\S+|https?://\S+|@\w+", " ", text)
-    words = {w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w.lower() not in LATIN_OK}
+    # e-mails, addresses (a page may show its own path, /o/events/3/) and Telegram names
+    text = re.sub(r"\S+@\S+|https?://\S+|(?<!\S)/\S+|@\w+", " ", text)
+    words = {w.rstrip("'-") for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)}  # QR-код: QR
+    words = {w for w in words if w.lower() not in LATIN_OK}
     return sorted(words)
 
 
@@ -178,7 +191,16 @@ def set_language(page: Page, lang: str) -> None:
         problems.append(f"the {lang.upper()} button left the page in {actual!r} ({page.url})")
 
 
-def login(browser: Browser, base: str, username: str, lang: str, *, viewport=DESKTOP, shoot_login: bool = False) -> Page:
+def login(
+    browser: Browser,
+    base: str,
+    username: str,
+    lang: str,
+    *,
+    viewport=DESKTOP,
+    shoot_login: bool = False,
+    shoot_second_factor: bool = False,
+) -> Page:
     locale = {"kk": "kk-KZ", "ru": "ru-RU"}[lang]
     context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Asia/Almaty")
     page = context.new_page()
@@ -192,7 +214,68 @@ def login(browser: Browser, base: str, username: str, lang: str, *, viewport=DES
         page.click("main form button")
     if "/accounts/login/" in page.url:
         raise SystemExit(f"cannot log in as {username}: is the demo loaded?")
+    if page.get_attribute("html", "lang") != lang:
+        # The login switches to the person's own language (User.preferred_language); the
+        # screenshots of the other language keep the one chosen on the login page.
+        page.context.add_cookies([{"name": "django_language", "value": lang, "url": base}])
+        expect_ok(page.reload(), "page after login")
+    if "/accounts/second-factor/" in page.url:
+        second_factor(page, username, shoot=lang if shoot_second_factor else "")
+    if page.get_attribute("html", "lang") != lang:
+        problems.append(f"[{lang}] {username}'s pages are in {page.get_attribute('html', 'lang')!r} ({page.url})")
     return page
+
+
+# The second factor (the administrator needs one): the key each person's authenticator was set up
+# with in this run, and the last time step used (a code is accepted once).
+AUTHENTICATORS: dict[str, list] = {}
+
+
+def totp(key: bytes, step: int) -> str:
+    """RFC 6238 with the authenticator apps' defaults (SHA-1, 6 digits, 30 seconds)."""
+    import hashlib
+    import hmac
+    import struct
+
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def second_factor(page: Page, username: str, shoot: str = "") -> None:
+    """Be the person's phone: set the authenticator up with the key the page shows, or type its
+    code on the verify page. With `shoot` (a language), the set-up, recovery codes and verify
+    pages are saved on the way."""
+    import base64
+
+    if "/setup/" in page.url:
+        if shoot:
+            shot(page, shoot, "second-factor-setup", full_page=True)
+        key = base64.b32decode(page.inner_text("#secret-key").replace(" ", ""))
+        AUTHENTICATORS[username] = [key, int(time.time()) // 30]
+        page.fill("input[name=code]", totp(key, AUTHENTICATORS[username][1]))
+        with page.expect_navigation():
+            page.click("main form button")
+        if shoot:
+            shot(page, shoot, "second-factor-codes", full_page=True)
+        with page.expect_navigation():
+            page.click("main a.btn-primary")
+        return
+    if shoot:
+        shot(page, shoot, "second-factor-verify")
+    if username not in AUTHENTICATORS:
+        raise SystemExit(
+            f"{username} has an authenticator from an earlier run: delete it in the admin "
+            "(TOTP devices) or start from a fresh demo"
+        )
+    key, used = AUTHENTICATORS[username]
+    step = max(int(time.time()) // 30, used + 1)  # the next step is accepted too (tolerance 1)
+    AUTHENTICATORS[username][1] = step
+    page.fill("input[name=code]", totp(key, step))
+    with page.expect_navigation():
+        page.click("main form button")
+    if "/accounts/second-factor/" in page.url:
+        raise SystemExit(f"the second factor refused the code for {username}")
 
 
 def click_nav(page: Page, selector: str, what: str) -> None:
@@ -321,6 +404,21 @@ def _day_with_appointments(page: Page) -> bool:
     return False
 
 
+def _open_request_to_complete(page: Page, base: str) -> bool:
+    """Open the first request of "my day" (or of a later day) whose consultation is not recorded
+    yet: late in the day the demo's consultations of today are already done."""
+    for _ in range(40):
+        day_url = page.url
+        links = page.locator("main .list-group a[href^='/journal/']")
+        for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+            expect_ok(page.goto(base + href), "request from my day")
+            if page.locator("#id_recommendations").count():
+                return True
+        page.goto(day_url)
+        click_nav(page, "main a[href^='?day='] >> nth=1", "next day")
+    return False
+
+
 def specialist(browser: Browser, base: str, lang: str) -> None:
     page = login(browser, base, "psychologist", lang)
     shot(page, lang, "my-day-today")
@@ -330,7 +428,10 @@ def specialist(browser: Browser, base: str, lang: str) -> None:
         return
     shot(page, lang, "my-day")
     day_url = page.url
-    click_nav(page, "main .list-group a[href^='/journal/']", "request from my day")
+    if not _open_request_to_complete(page, base):
+        problems.append(f"[{lang}] the psychologist has no consultation left to record in the next 40 days")
+        page.context.close()
+        return
     page.fill("#id_recommendations", SAMPLE[lang]["recommendations"])
     page.fill("#id_outcome", SAMPLE[lang]["outcome"])
     shot(page, lang, "specialist-request", full_page=True)
@@ -339,6 +440,101 @@ def specialist(browser: Browser, base: str, lang: str) -> None:
     page = login(browser, base, "psychologist", lang, viewport=PHONE)
     expect_ok(page.goto(day_url), "my day (phone)")
     shot(page, lang, "my-day-phone")
+    page.context.close()
+
+
+def _event_rows(page: Page) -> list[dict]:
+    """The rows of the events month list: the event's address and the cells' texts (when,
+    event, group, places, waiting, came, status)."""
+    return page.eval_on_selector_all(
+        "main tbody tr",
+        """rows => rows.filter(r => r.querySelector('a')).map(r => ({
+            href: r.querySelector('a').getAttribute('href'),
+            cells: [...r.cells].map(c => c.innerText.trim())}))""",
+    )
+
+
+def events_pages(browser: Browser, base: str, lang: str) -> None:
+    """Events for families (methodist.md, section 13): the month list, an event with its
+    registrations and waiting list, attendance on a phone, the parents' ideas, the participation
+    figures, and what a parent sees on the public site. Nothing is written."""
+    page = login(browser, base, "methodist", lang)
+    expect_ok(page.goto(f"{base}/events/"), "events")
+    shot(page, lang, "events")
+    upcoming = _event_rows(page)
+    with_waiting = [r for r in upcoming if r["cells"][4] not in ("", "0")]
+    if not with_waiting:
+        problems.append(f"[{lang}] no event of this month has a waiting list (is the demo loaded?)")
+        page.context.close()
+        return
+    event_url = base + with_waiting[0]["href"]
+    expect_ok(page.goto(event_url), "event")
+    shot(page, lang, "event", full_page=True)
+    public_event = page.get_attribute("main dl a[href^='/o/events/']", "href")
+
+    # A held event with attendance marked: this month or the month before.
+    held = [r for r in upcoming if r["cells"][5] not in ("", "0")]
+    if not held:
+        expect_ok(page.goto(f"{base}/events/"), "events")
+        click_nav(page, "main a[href^='?month='] >> nth=0", "events, previous month")
+        held = [r for r in _event_rows(page) if r["cells"][5] not in ("", "0")]
+
+    expect_ok(page.goto(f"{base}/events/ideas/"), "parents' ideas")
+    shot(page, lang, "ideas")
+    expect_ok(page.goto(f"{base}/events/participation/"), "participation figures")
+    shot(page, lang, "participation")
+    page.context.close()
+
+    if held:
+        most = max(held, key=lambda r: int(r["cells"][5]))
+        page = login(browser, base, "methodist", lang, viewport=PHONE)
+        expect_ok(page.goto(base + most["href"] + "attendance/"), "attendance (phone)")
+        shot(page, lang, "event-attendance-phone", full_page=True)
+        page.context.close()
+    else:
+        problems.append(f"[{lang}] no held event with attendance in this month or the one before")
+
+    # The public site, as a parent: the organisation's events and the ideas it took up, then
+    # the full event's page with its sign-up form (filled in, not sent).
+    locale = {"kk": "kk-KZ", "ru": "ru-RU"}[lang]
+    context = browser.new_context(viewport=DESKTOP, locale=locale, timezone_id="Asia/Almaty")
+    page = context.new_page()
+    expect_ok(page.goto(base + public_event), "public event")
+    if page.get_attribute("html", "lang") != lang:
+        set_language(page, lang)
+    click_nav(page, "main nav a", "public events")
+    shot(page, lang, "portal-events")
+    page.eval_on_selector("#ideas", "e => e.scrollIntoView({behavior: 'instant'})")
+    shot(page, lang, "portal-ideas")
+    expect_ok(page.goto(base + public_event), "public event")
+    page.fill("#id_full_name", SAMPLE[lang]["parent"])
+    page.fill("#id_phone", SAMPLE[lang]["phone"])
+    shot(page, lang, "portal-event", full_page=True)
+    context.close()
+
+
+# The heads who set up their second factor in the screenshots, one per language (each sets it up
+# once in a fresh demo).
+HEADS = {"kk": "head", "ru": "head2"}
+
+
+def head_pages(browser: Browser, base: str, lang: str) -> None:
+    """The head (head.md, sections 5 and 6): the second factor's set-up at the first login, the
+    recovery codes, the page of parents' data requests and retention runs, the account page,
+    then the verify page of the next login."""
+    username = HEADS[lang]
+    page = login(browser, base, username, lang, shoot_second_factor=True)
+    if username not in AUTHENTICATORS:
+        problems.append(f"[{lang}] {username} was not asked to set up the second factor")
+        page.context.close()
+        return
+    expect_ok(page.goto(f"{base}/audit/privacy/"), "privacy records")
+    shot(page, lang, "privacy", full_page=True)
+    expect_ok(page.goto(f"{base}/accounts/second-factor/"), "second factor account")
+    shot(page, lang, "second-factor-account", full_page=True)
+    page.context.close()
+
+    page = login(browser, base, username, lang, shoot_second_factor=True)
     page.context.close()
 
 
@@ -373,6 +569,8 @@ def main() -> int:
         for lang in languages:
             methodist_pages(browser, base, lang)
             specialist(browser, base, lang)
+            events_pages(browser, base, lang)
+            head_pages(browser, base, lang)
             others(browser, base, lang)
         # ...then the intake and booking, which add requests to the journal.
         for lang in languages:

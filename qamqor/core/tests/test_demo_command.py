@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from qamqor.audit.models import DataRequest, RetentionRun
 from qamqor.core.models import User
+from qamqor.engagement.models import Event, Idea, Registration
 from qamqor.families.models import Child, Consent, Parent
 from qamqor.journal.models import Channel, Request, Status, StatusChange
 from qamqor.orgs.models import ConsultationPoint, Membership, Organization, Room
@@ -50,6 +52,11 @@ MODELS = [
     StatusChange,
     Appointment,
     AppointmentSpecialist,
+    Event,
+    Registration,
+    Idea,
+    DataRequest,
+    RetentionRun,
 ]
 
 
@@ -120,6 +127,35 @@ def test_demo_loads_kindergartens_people_and_a_month_of_journal(demo):
     weekday = working_weekday(today, organization_overrides(psychologist.organization_id, today, today))
     if psychologist.working_hours.filter(weekday=weekday).exists():  # not on a weekend or a holiday
         assert 2 <= Appointment.objects.active().for_specialist(psychologist).on_day(today).count() <= 4
+
+
+def test_demo_has_events_with_a_waiting_list_attendance_and_ideas(demo):
+    now = timezone.now()
+    duman = Organization.objects.get(name_ru__contains="Думан")
+    events = Event.objects.filter(organization=duman)
+    assert set(events.values_list("kind", flat=True)) >= {"parent_meeting", "dialog_club", "open_day", "family_club"}
+    assert all(e.title_kk and e.title_ru for e in events)
+    upcoming = events.upcoming(now)
+    assert upcoming.count() >= 3
+    assert Registration.objects.filter(event__in=upcoming, status=Registration.Status.WAITING).exists()
+    for event in events.with_counts():
+        assert event.capacity is None or event.registered_count <= event.capacity, "places are never over-given"
+    held = events.filter(status=Event.Status.HELD)
+    assert held.filter(starts_at__lt=now, registrations__attended=True).exists()
+    assert held.filter(organizer=Event.Organizer.PARENTS).exists()
+    assert Registration.objects.filter(event__in=held, attended=True, parent__isnull=False).exists()
+    assert not Registration.objects.filter(registered_at__gt=now).exists()
+    ideas = Idea.objects.filter(organization=duman)
+    assert set(ideas.values_list("status", flat=True)) == set(Idea.Status.values)
+    assert not ideas.filter(submitted_at__gt=now).exists()
+
+
+def test_demo_shows_data_requests_and_retention_runs(demo):
+    now = timezone.now()
+    assert DataRequest.objects.filter(kind=DataRequest.Kind.EXPORT, received_at__lt=now).count() == 3
+    assert RetentionRun.objects.filter(dry_run=False, started_at__lt=now).count() == 6
+    # a demo month is never old enough to anonymise anyone
+    assert not Parent.objects.filter(anonymised_at__isnull=False).exists()
 
 
 def test_demo_twice_changes_nothing(demo):

@@ -1,9 +1,9 @@
 """Load a realistic demo: a district of Astana with two kindergartens, their consultation
-points, staff, families and a month of the request journal.
+points, staff, families, a month of the request journal, events for families and parents' ideas.
 
 `make run` calls this on every start, so it is idempotent: when the demo is already there it
 only prints the logins again. Everything is written in one transaction, through the project's
-services wherever one exists (families, journal, scheduling), so the demo obeys the same rules
+services wherever one exists (families, journal, scheduling, engagement), so the demo obeys the same rules
 as real use: consents before data, consecutive journal numbers, no double booking.
 
 The services stamp each status change with the current time; a demo month needs the past, so
@@ -20,10 +20,25 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from qamqor.audit.models import DataRequest, RetentionRun
+from qamqor.audit.services import retention_apply
 from qamqor.core.iin import check_digit
 from qamqor.core.models import User
+from qamqor.engagement.models import Event, Idea, Registration
+from qamqor.engagement.services import (
+    event_create,
+    event_mark_held,
+    event_update,
+    idea_set_status,
+    idea_submit,
+    registration_cancel,
+    registration_create,
+    registration_set_attended,
+    registration_walk_in,
+)
 from qamqor.families.models import Child, Consent, Parent
 from qamqor.families.services import child_create, parent_create
 from qamqor.journal.models import Channel, Request, StatusChange, Topic
@@ -37,6 +52,7 @@ from qamqor.journal.services import (
 )
 from qamqor.orgs.models import ConsultationPoint, District, Membership, Organization, Region, Room
 from qamqor.orgs.roles import CONSULTING_ROLES, Role
+from qamqor.portal.services import portal_data_export
 from qamqor.scheduling.calendar import public_holidays
 from qamqor.scheduling.models import Appointment, ClosedDay, WorkingHours
 from qamqor.scheduling.services import free_slots, specialists_for_roles
@@ -724,6 +740,167 @@ CANCEL_NOTES = {
     "cancel_scheduled": ("Ата-ана бас тартты: бала ауырып қалды.", "Родитель отказался: ребёнок заболел."),
 }
 
+# Events for families (seed 003, «Үндестік») and parents' ideas, per organisation. An event:
+# its kind, titles and descriptions, days from today, local start, hours, place, places, the
+# parents who organise it (by their index in PARENTS) and its registrations: demo parents by their
+# index, then people not (yet) on the register; for the events already held, "came" are the
+# parents marked as present; "cancel", the parents who gave their place back (the first one
+# waiting then gets it).
+EVENTS = [
+    [
+        {
+            "kind": "parent_meeting",
+            "title_kk": "Бейімделу кезеңі: балабақшадағы алғашқы айлар",
+            "title_ru": "Период адаптации: первые месяцы в детском саду",
+            "description_kk": "Педагог-психолог пен тәрбиешілер бейімделудің белгілері мен үйдегі қолдау туралы айтады.",
+            "description_ru": "Педагог-психолог и воспитатели расскажут о признаках адаптации и поддержке дома.",
+            "days": -8,
+            "time": "18:00",
+            "hours": 1,
+            "place": "Музыка залы",
+            "capacity": 30,
+            "parents": [0, 1, 3, 5, 7, 8, 9],
+            "others": [],
+            "came": [0, 1, 3, 5, 8, 9],
+            "walk_in": ("Жақсыбеков Ербол Серікұлы", ""),
+        },
+        {
+            "kind": "family_club",
+            "title_kk": "«Бірге оқимыз» отбасылық клубы",
+            "title_ru": "Семейный клуб «Читаем вместе»",
+            "description_kk": "Ата-аналар ұйымдастыратын кездесу: балалармен бірге кітап оқу және талқылау.",
+            "description_ru": "Встреча, которую организуют родители: читаем и обсуждаем книги вместе с детьми.",
+            "days": -15,
+            "time": "17:30",
+            "hours": 1.5,
+            "place": "Музыка залы",
+            "capacity": 12,
+            "organizers": [0, 5],
+            "parents": [0, 2, 4, 5, 6],
+            "others": [],
+            "came": [0, 2, 5, 6],
+        },
+        {
+            "kind": "dialog_club",
+            "title_kk": "«Диалог» клубы: бала және экран алдындағы уақыт",
+            "title_ru": "Клуб «Диалог»: ребёнок и экранное время",
+            "description_kk": "Ата-аналар 7 минуттан өз тәжірибесімен бөліседі, содан кейін психологпен бірге талқылау.",
+            "description_ru": "Родители по 7 минут делятся своим опытом, затем обсуждение вместе с психологом.",
+            "days": 3,
+            "time": "18:30",
+            "hours": 1.5,
+            "place": "Әдістемелік кабинет",
+            "capacity": 6,
+            "parents": [2, 0, 4, 6, 1, 8, 3],
+            "others": [("Тәжібаева Жадыра Ерланқызы", "kk"), ("Морозова Ирина Павловна", "ru")],
+            "cancel": [4],
+        },
+        {
+            "kind": "open_day",
+            "title_kk": "Ашық есік күні",
+            "title_ru": "День открытых дверей",
+            "description_kk": "Келесі жылы балабақшаға баратын балалардың ата-аналарына: топтармен, мамандармен танысу.",
+            "description_ru": "Для родителей будущих воспитанников: знакомство с группами и специалистами.",
+            "days": 9,
+            "time": "10:00",
+            "hours": 2,
+            "place": "Сығанақ көшесі, 25, 1-қабат",
+            "capacity": None,
+            "parents": [9],
+            "others": [("Байжанова Әйгерім Маратқызы", "kk"), ("Волкова Дарья Сергеевна", "ru")],
+        },
+        {
+            "kind": "family_club",
+            "title_kk": "«Бірге оқимыз» отбасылық клубы: қысқы ертегілер",
+            "title_ru": "Семейный клуб «Читаем вместе»: зимние сказки",
+            "description_kk": "Ата-аналар ұйымдастырады: ертегі оқу, кейіпкерлерді бірге салу.",
+            "description_ru": "Организуют родители: читаем сказки и вместе рисуем героев.",
+            "days": 13,
+            "time": "17:30",
+            "hours": 1.5,
+            "place": "Музыка залы",
+            "capacity": 12,
+            "organizers": [0, 5],
+            "parents": [0, 5, 2, 7],
+            "others": [],
+        },
+    ],
+    [
+        {
+            "kind": "open_day",
+            "title_kk": "Ашық есік күні",
+            "title_ru": "День открытых дверей",
+            "description_kk": "Топтармен, мамандармен және күн тәртібімен танысу.",
+            "description_ru": "Знакомство с группами, специалистами и режимом дня.",
+            "days": -10,
+            "time": "10:00",
+            "hours": 2,
+            "place": "Қабанбай батыр даңғылы, 48/3",
+            "capacity": None,
+            "parents": [0, 1, 3, 5],
+            "others": [],
+            "came": [0, 1, 5],
+        },
+        {
+            "kind": "parent_meeting",
+            "title_kk": "Мектепке дайындық: ата-аналар жиналысы",
+            "title_ru": "Готовность к школе: родительское собрание",
+            "description_kk": "Логопед пен педагог-психолог мектепке дайындық туралы кеңес береді.",
+            "description_ru": "Логопед и педагог-психолог расскажут о готовности к школе.",
+            "days": 5,
+            "time": "18:00",
+            "hours": 1,
+            "place": "Әдістемелік кабинет",
+            "capacity": 20,
+            "parents": [1, 5, 7, 8],
+            "others": [],
+        },
+    ],
+]
+# Parents' ideas from the public site: (kk or ru text, language, name, days ago, status, note).
+IDEAS = [
+    [
+        (
+            "Сенбі күндері ата-аналар мен балаларға арналған спорттық ойындар ұйымдастырсаңыздар.",
+            "kk",
+            "Айгүл",
+            20,
+            "done",
+            "«Әке, шеше және мен» спорттық сайысы өтті, 14 отбасы қатысты.",
+        ),
+        (
+            "Предлагаем сделать обменный шкаф детских книг в холле.",
+            "ru",
+            "Ольга",
+            16,
+            "in_progress",
+            "Шкаф заказан, родители уже приносят книги.",
+        ),
+        (
+            "Ата-аналар жиналысын кешкі 18:30-да өткізсеңіздер, жұмыстан үлгереміз.",
+            "kk",
+            "",
+            12,
+            "accepted",
+            "Келесі жиналыстар 18:00-ден кейін басталады.",
+        ),
+        ("Хотелось бы видеоконсультации логопеда по вечерам.", "ru", "Екатерина", 6, "declined", ""),
+        ("Ата-аналарға арналған қазақ тілі курсын ашуға бола ма?", "kk", "Бауыржан", 2, "new", ""),
+        ("Можно ли организовать мастер-класс по новогодним игрушкам с родителями?", "ru", "", 1, "new", ""),
+    ],
+    [
+        (
+            "Балалардың суреттерінен көрме жасап, ата-аналарды шақырыңыздар.",
+            "kk",
+            "Жанна",
+            9,
+            "accepted",
+            "Көрме жақында фойеде ашылады.",
+        ),
+        ("Предлагаем родительский чат по группам.", "ru", "", 3, "new", ""),
+    ],
+]
+
 
 @dataclass
 class Planned:
@@ -780,11 +957,15 @@ class DemoLoader:
         for item in sorted(plan, key=lambda p: p.received_at):
             self._run(item)
         self._backdate_families(plan)
+        self._events_and_ideas()
+        self._privacy()
         return {
             "requests": Request.objects.filter(organization__in=self.orgs).count(),
             "appointments": Appointment.objects.filter(organization__in=self.orgs).count(),
             "parents": Parent.objects.filter(organization__in=self.orgs).count(),
             "children": Child.objects.filter(organization__in=self.orgs).count(),
+            "events": Event.objects.filter(organization__in=self.orgs).count(),
+            "ideas": Idea.objects.filter(organization__in=self.orgs).count(),
         }
 
     def _places(self) -> None:
@@ -1189,6 +1370,130 @@ class DemoLoader:
         self.rng.shuffle(slots)
         return self._book(item, request, slots, by, self._office(item.received_at))
 
+    # ---- events and ideas (seed 003) -------------------------------------------------------
+
+    def _events_and_ideas(self) -> None:
+        """A few events for families in each kindergarten, with their registrations (a waiting
+        list on the full one) and, for the ones already held, who came; and parents' ideas at
+        every status. Written through the engagement services, then moved back in time."""
+        used = set(Parent.objects.exclude(phone="").values_list("phone", flat=True))
+        self.site_visits = 0
+        for org_index, org in enumerate(self.orgs):
+            for spec in EVENTS[org_index]:
+                self._event(org_index, org, spec, used)
+            for text, language, name, days_ago, status, note in IDEAS[org_index]:
+                self._idea(org_index, org, text, language, name, days_ago, status, note)
+
+    def _event_start(self, days: int, time: str) -> dt.datetime:
+        day = self.today + dt.timedelta(days=days)
+        while day in public_holidays(day.year):  # families are not invited on a holiday
+            day += dt.timedelta(days=1 if days > 0 else -1)
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(time)))
+
+    def _daytime_before(self, last: dt.datetime, days: int) -> dt.datetime:
+        """A moment of the `days` before `last`, between 08:00 and 22:00 local time."""
+        day = timezone.localdate(last) - dt.timedelta(days=self.rng.randint(0, days))
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(self.rng.randint(8, 21), self.rng.randrange(0, 60))))
+        return at if at <= last else last - self._minutes(5, 120)
+
+    def _site_address(self) -> str:
+        """A different documentation address (RFC 5737) for each sign-up from the public site."""
+        self.site_visits += 1
+        return f"198.51.100.{self.site_visits}"
+
+    def _event(self, org_index: int, org: Organization, spec: dict, used: set[str]) -> None:
+        methodist = self.manager(org_index)
+        starts = self._event_start(spec["days"], spec["time"])
+        ends = starts + dt.timedelta(hours=spec["hours"])
+        held = starts < self.now
+        organizers = [self.parents[org_index][i] for i in spec.get("organizers", [])]
+        fields = {
+            "kind": spec["kind"],
+            "title_kk": spec["title_kk"],
+            "title_ru": spec["title_ru"],
+            "description_kk": spec["description_kk"],
+            "description_ru": spec["description_ru"],
+            "place": spec["place"],
+            "capacity": spec["capacity"],
+            "waiting_list": True,
+            "organizer": Event.Organizer.PARENTS if organizers else Event.Organizer.STAFF,
+        }
+        # An event held earlier is planned first (the service refuses a start in the past) and
+        # moved back once its sign-ups are in, as the back office records one after the fact.
+        planned_start = self.now + dt.timedelta(days=60) if held else starts
+        event = event_create(
+            organization=org,
+            by=methodist,
+            parent_organizers=organizers,
+            starts_at=planned_start,
+            ends_at=planned_start + (ends - starts),
+            **fields,
+        )
+        # Sign-ups come in over the week before the event (or before now), in the daytime.
+        people = [(p, True) for p in spec["parents"]] + [(o, False) for o in spec["others"]]
+        last = min(starts, self.now) - dt.timedelta(minutes=30)
+        times = sorted(self._daytime_before(last, days=7) for _ in people)
+        created_at = times[0] - dt.timedelta(days=2) if times else last - dt.timedelta(days=9)
+        registrations = {}  # the parent's index (or the name, off the register) -> their registration
+        for n, ((who, on_register), at) in enumerate(zip(people, times)):
+            if on_register:
+                parent = self.parents[org_index][who]
+                name, phone = parent.full_name, parent.phone
+                by = methodist if n % 3 == 2 else None  # most families sign up on the site
+            else:
+                name, phone, by = who[0], self._phone(used), None
+            registrations[who if on_register else name] = registration_create(
+                event=event,
+                full_name=name,
+                phone=phone,
+                by=by,
+                client_address="" if by else self._site_address(),
+                now=at,
+            )
+        for n in spec.get("cancel", []):
+            registration_cancel(registration=registrations[n], now=last)
+        if held:
+            event = event_update(event=event, parent_organizers=organizers, starts_at=starts, ends_at=ends)
+            event = event_mark_held(event=event)
+            for n in spec.get("came", []):
+                registration_set_attended(registration=registrations[n], attended=True)
+            if "walk_in" in spec:
+                name, phone = spec["walk_in"]
+                walk_in = registration_walk_in(event=event, full_name=name, phone=phone, by=methodist)
+                Registration.objects.filter(pk=walk_in.pk).update(registered_at=starts + dt.timedelta(minutes=5))
+        Event.objects.filter(pk=event.pk).update(created_at=created_at)
+
+    def _idea(
+        self, org_index: int, org: Organization, text: str, language: str, name: str, days_ago: int, status: str, note: str
+    ) -> None:
+        idea = idea_submit(organization=org, text=text, client_address=self._site_address(), name=name, language=language)
+        submitted_at = self.now - dt.timedelta(days=days_ago, hours=self.rng.randint(1, 8))
+        Idea.objects.filter(pk=idea.pk).update(submitted_at=submitted_at)
+        if status != Idea.Status.NEW:
+            idea_set_status(idea=idea, status=status, note=note, by=self.manager(org_index))
+            decided_at = min(self._office(submitted_at), self.now - dt.timedelta(minutes=1))
+            Idea.objects.filter(pk=idea.pk).update(decided_at=decided_at)
+
+    # ---- parents' data requests and the retention period --------------------------------------
+
+    def _privacy(self) -> None:
+        """What the head's page of data requests shows: two parents downloaded their data from
+        "My data", and the nightly retention runs of the last three days (nothing is old enough
+        to anonymise in a demo month)."""
+        for org_index, parent_index, days_ago in ((0, 2, 4), (0, 8, 1), (1, 1, 2)):
+            parent = self.parents[org_index][parent_index]
+            before = set(DataRequest.objects.values_list("pk", flat=True))
+            portal_data_export(parent=parent)
+            at = self.now - dt.timedelta(days=days_ago, hours=self.rng.randint(1, 5))
+            DataRequest.objects.exclude(pk__in=before).update(received_at=at, carried_out_at=at)
+        for days_ago in (3, 2, 1):
+            night = timezone.make_aware(dt.datetime.combine(self.today - dt.timedelta(days=days_ago), dt.time(3, 0)))
+            for org in self.orgs:
+                retention_apply(organization=org, now=night)
+        RetentionRun.objects.filter(organization__in=self.orgs, finished_at__gt=F("started_at")).update(
+            finished_at=F("started_at") + dt.timedelta(seconds=2)
+        )
+
 
 class Command(BaseCommand):
     help = "Load a demo district with two kindergartens, their people and a month of requests (idempotent)."
@@ -1211,7 +1516,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo loaded: 2 kindergartens, {parents} parents, {children} children, {requests} requests, "
-                "{appointments} appointments.".format(**counts)
+                "{appointments} appointments, {events} events for families, {ideas} parents' ideas.".format(**counts)
             )
         )
         self._print_logins()
