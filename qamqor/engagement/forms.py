@@ -10,6 +10,7 @@ from qamqor.core.academic_year import academic_year_bounds, current_academic_yea
 from qamqor.core.forms import BootstrapMixin, DateInput
 from qamqor.core.validators import normalize_phone
 from qamqor.engagement.models import Event, Idea
+from qamqor.engagement.services import EVENT_FIELDS
 from qamqor.families.models import Parent
 
 
@@ -28,23 +29,7 @@ class EventForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = (
-            "kind",
-            "title_kk",
-            "title_ru",
-            "description_kk",
-            "description_ru",
-            "starts_at",
-            "ends_at",
-            "place",
-            "is_online",
-            "meeting_url",
-            "audience",
-            "capacity",
-            "waiting_list",
-            "organizer",
-            "parent_organizers",
-        )
+        fields = (*EVENT_FIELDS, "parent_organizers")  # the columns the services write, and the organisers
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.core.academic_year import academic_year_label, current_academic_year
 from qamqor.core.access import manager_required
+from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import scope_for, visible_to
 from qamqor.engagement import recognition
@@ -103,12 +104,7 @@ def award_new(request: HttpRequest) -> HttpResponse:
 @manager_required
 def award_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     award = get_award_for(request, pk)
-    try:
-        recognition.award_revoke(award=award, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The award is revoked."))
+    run_and_report(request, lambda: recognition.award_revoke(award=award, by=request.user), _("The award is revoked."))
     return redirect(reverse("engagement:recognition") + f"?year={award.academic_year}")
 
 
@@ -185,12 +181,11 @@ def honor_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def honor_consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_entry_for(request, pk)
-    try:
-        recognition.honor_consent_withdraw(entry=entry)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The consent is withdrawn: the entry is no longer on the public page."))
+    run_and_report(
+        request,
+        lambda: recognition.honor_consent_withdraw(entry=entry),
+        _("The consent is withdrawn: the entry is no longer on the public page."),
+    )
     return redirect("engagement:honor_entry", pk=entry.pk)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qamqor.core.access import manager_required, staff_required
+from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.core.periods import day_start
 from qamqor.core.scoping import visible_to
@@ -149,12 +150,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for(request, pk)
-    try:
-        services.event_cancel(event=event)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The event is cancelled."))
+    run_and_report(request, lambda: services.event_cancel(event=event), _("The event is cancelled."))
     return redirect("engagement:event", pk=event.pk)
 
 
@@ -162,12 +158,7 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def event_held(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_for(request, pk)
-    try:
-        services.event_mark_held(event=event)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The event is marked as held."))
+    run_and_report(request, lambda: services.event_mark_held(event=event), _("The event is marked as held."))
     return redirect("engagement:event", pk=event.pk)
 
 
@@ -175,15 +166,14 @@ def event_held(request: HttpRequest, pk: int) -> HttpResponse:
 @manager_required
 def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_registration_for(request, pk)
-    try:
-        cancelled = services.registration_cancel(registration=registration)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+
+    def said(cancelled: services.Cancelled) -> str:
         text = _("The registration is cancelled.")
         if cancelled.promoted:
             text += " " + _("%(name)s from the waiting list got the place.") % {"name": cancelled.promoted[0]}
-        messages.success(request, text)
+        return text
+
+    run_and_report(request, lambda: services.registration_cancel(registration=registration), said)
     return redirect("engagement:event", pk=registration.event_id)
 
 
@@ -362,12 +352,11 @@ def my_registration(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def my_registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration_or_404(token)
-    try:
-        services.registration_cancel(registration=registration)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+    run_and_report(
+        request,
+        lambda: services.registration_cancel(registration=registration),
+        _("Your registration is cancelled. Thank you for letting us know."),
+    )
     return redirect("engagement:my_registration", token=token)
 
 

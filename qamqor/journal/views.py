@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.audit.access import records_read
 from qamqor.core.access import manager_required, staff_required
+from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
 from qamqor.journal import services
@@ -285,12 +286,7 @@ def _by_day(slots) -> list[tuple[dt.date, list]]:
 def _request_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
     """Run one service on a request the user may see; say what happened; back to the request."""
     item = get_request_for(request.user, pk)
-    try:
-        action(item)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+    run_and_report(request, lambda: action(item), success)
     return redirect("journal:detail", pk=pk)
 
 

@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.families.models import Consent
 from qamqor.journal.models import Request, Status
@@ -399,10 +400,9 @@ def erase(request: HttpRequest, item: Request, token: str) -> HttpResponse:
             "ending": selectors.requests_ended_by_withdrawal(parent) if parent.anonymised_at is None else [],
         }
         return render(request, "portal/erase.html", context)
-    try:
-        services.portal_data_erase(parent=parent)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your data are erased. The journal keeps its numbered records without them."))
+    run_and_report(
+        request,
+        lambda: services.portal_data_erase(parent=parent),
+        _("Your data are erased. The journal keeps its numbered records without them."),
+    )
     return redirect("portal:my_data", token=token)
