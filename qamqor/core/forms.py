@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -26,11 +27,14 @@ class DateInput(forms.DateInput):
 
 
 class BootstrapMixin:
-    """Gives every widget Bootstrap's classes and marks invalid fields, so templates stay plain."""
+    """Gives every widget Bootstrap's classes and marks invalid fields, so templates stay plain.
+    Labels start with a capital letter, as a model field's label does (a label written for the
+    form often reuses a model's lowercase verbose name)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            field.label = capfirst(field.label)
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
                 continue
