@@ -1,4 +1,5 @@
-"""The engagement app's part in retention and in a parent's erasure (qamqor/audit/services.py).
+"""The engagement app's part in the family's rights: retention and erasure
+(qamqor/audit/services.py), and the parent's "My data" (qamqor/portal/selectors.py).
 
 A registration holds the name and phone a family gave for an event; an idea, the name its
 author chose to give. When a family is anonymised (erasure, or retention of a family on the
@@ -21,6 +22,7 @@ import datetime as dt
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.audit.services import ANONYMISED, family_eraser_register, log_entries_redact
@@ -28,6 +30,7 @@ from qamqor.engagement.models import Award, HonorBookEntry, Idea, Registration
 from qamqor.engagement.recognition import photo_delete_on_commit
 from qamqor.families.models import Parent
 from qamqor.orgs.models import Organization
+from qamqor.portal.selectors import parent_data_section_register
 
 
 def _redact(model, ids: list[int]) -> None:
@@ -44,8 +47,7 @@ def _anonymise_registrations(registrations: QuerySet[Registration]) -> int:
 
 def family_registrations_anonymise(parent: Parent) -> int:
     """The family's sign-ups: those linked to the parent, and those under their phone number."""
-    mine = Q(parent=parent) | (Q(phone=parent.phone) if parent.phone else Q(pk__in=[]))
-    return _anonymise_registrations(Registration.objects.filter(mine, event__organization_id=parent.organization_id))
+    return _anonymise_registrations(_family_registrations(parent))
 
 
 def registrations_past_retention(organization: Organization, cutoff: dt.datetime, dry_run: bool) -> int:
@@ -93,7 +95,78 @@ def _awarded_or_in_the_honor_book_since(cutoff: dt.datetime) -> Q:
     )
 
 
+# --- The family's right of access: sections of the parent's "My data" (portal/selectors.py)
+
+
+def _local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def _family_registrations(parent: Parent) -> QuerySet[Registration]:
+    mine = Q(parent=parent) | (Q(phone=parent.phone) if parent.phone else Q(pk__in=[]))
+    return Registration.objects.filter(mine, event__organization_id=parent.organization_id)
+
+
+def family_registrations_data(parent: Parent) -> list[dict]:
+    return [
+        {
+            "event": r.event.title,
+            "event_starts_at": _local(r.event.starts_at),
+            "full_name": r.full_name,
+            "phone": r.phone,
+            "status": r.status,
+            "status_label": r.get_status_display(),
+            "attended": r.attended,
+            "registered_at": _local(r.registered_at),
+            "cancelled_at": _local(r.cancelled_at),
+        }
+        for r in _family_registrations(parent).select_related("event").order_by("registered_at", "pk")
+    ]
+
+
+def family_recognition_data(parent: Parent) -> list[dict]:
+    """The family's awards and Honor Book entries (with the consents given for publishing)."""
+    awards = [
+        {
+            "record": "award",
+            "kind": a.kind,
+            "kind_label": a.get_kind_display(),
+            "academic_year": a.academic_year,
+            "recipient_name": a.recipient_name,
+            "reason": a.reason,
+            "decided_at": _local(a.decided_at),
+            "revoked_at": _local(a.revoked_at),
+        }
+        for a in Award.objects.filter(parent=parent).order_by("decided_at", "pk")
+    ]
+    entries = [
+        {
+            "record": "honor_book_entry",
+            "academic_year": e.academic_year,
+            "family_name": e.family_name,
+            "story_kk": e.story_kk,
+            "story_ru": e.story_ru,
+            "photo": bool(e.photo),
+            "created_at": _local(e.created_at),
+            "consents": [
+                {
+                    "given_by": c.given_by,
+                    "method": c.method,
+                    "method_label": c.get_method_display(),
+                    "given_at": _local(c.given_at),
+                    "withdrawn_at": _local(c.withdrawn_at),
+                }
+                for c in e.consents.all()
+            ],
+        }
+        for e in HonorBookEntry.objects.filter(parent=parent).prefetch_related("consents").order_by("created_at", "pk")
+    ]
+    return awards + entries
+
+
 def register() -> None:
+    parent_data_section_register("event_registrations", family_registrations_data)
+    parent_data_section_register("recognition", family_recognition_data)
     family_eraser_register(
         "registrations_anonymised",
         family_registrations_anonymise,

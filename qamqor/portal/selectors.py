@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -315,6 +315,16 @@ def _appointment_data(a: Appointment) -> dict:
     }
 
 
+# Other apps' records of a family (event sign-ups, awards…): the apps above the portal register
+# a section here from their AppConfig.ready(), as they register their erasers with the audit
+# app; the portal cannot import them. name -> function(parent) -> list of plain dicts.
+_other_sections: dict[str, Callable[[Parent], list[dict]]] = {}
+
+
+def parent_data_section_register(name: str, section: Callable[[Parent], list[dict]]) -> None:
+    _other_sections[name] = section
+
+
 def parent_data(parent: Parent) -> dict:
     """Everything the system keeps about one parent and their children, for the "My data" page
     and its JSON download (the right of access, Law of the Republic of Kazakhstan «On personal
@@ -449,6 +459,7 @@ def parent_data(parent: Parent) -> dict:
             }
             for p in participations
         ],
+        **{name: section(parent) for name, section in _other_sections.items()},
     }
 
 

@@ -103,3 +103,32 @@ def test_a_recent_sign_up_or_award_keeps_the_family_out_of_retention(family, kin
     )
     Award.objects.filter(pk=award.pk).update(decided_at=later(36))  # decided long after the consultation
     assert not families_past_retention(kindergarten, cutoff).filter(pk=family["parent"].pk).exists()
+
+
+def test_my_data_shows_and_exports_the_familys_sign_ups_and_awards(family, kindergarten, sign_ups, head, client):
+    """The right of access covers the engagement app's records (engagement/privacy.py registers
+    them with portal.selectors.parent_data)."""
+    import json
+
+    from django.urls import reverse
+
+    from qamqor.engagement.models import Award
+    from qamqor.engagement.recognition import award_give
+    from qamqor.portal.links import manage_token
+
+    award_give(
+        organization=kindergarten,
+        academic_year=2026,
+        kind=Award.Kind.FRIENDLY_FAMILY,
+        parent=family["parent"],
+        reason="Тату отбасы",
+        by=head.user,
+    )
+    token = manage_token(family["held"])
+    page = client.get(reverse("portal:my_data", args=[token])).text
+    assert page.count("Ата-аналар жиналысы") == 2  # both sign-ups: the held event and the coming one
+    assert "Бөтен Әже" not in page  # the stranger's sign-up for the same event is not theirs
+    data = json.loads(client.get(reverse("portal:my_data_download", args=[token])).content)
+    assert {r["full_name"] for r in data["event_registrations"]} == {"Әбенова Мадина", "Мадина Ә."}
+    assert [r["attended"] for r in data["event_registrations"]] == [True, False]
+    assert data["recognition"][0]["kind"] == "friendly_family" and data["recognition"][0]["reason"] == "Тату отбасы"
