@@ -32,6 +32,7 @@ FOLLOWED: dict[str, tuple[str, str | None]] = {
     "engagement.Award": ("organization_id", "parent_id"),
     "engagement.HonorBookEntry": ("organization_id", "parent_id"),
     "engagement.HonorBookConsent": ("entry.organization_id", "entry.parent_id"),
+    "engagement.ReceptionVisit": ("organization_id", None),
 }
 # Stored masked (all but the last four digits), like the parent's own "My data" page shows it.
 MASKED_FIELDS = {"families.Child": ["iin"]}

@@ -145,3 +145,37 @@ class PeriodForm(BootstrapMixin, forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError(_("The end of the period is before its start."), code="period")
         return data
+
+
+class ReceptionForm(PersonForm):
+    """A visit to the administration: a time of one host's (host id and the time's timestamp),
+    the visitor, the topic, the consent, and the robots' trap."""
+
+    slot = forms.CharField(label=_("Time"), error_messages={"required": _("Choose a time.")})
+    topic = forms.CharField(
+        label=_("What would you like to talk about?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the organisation uses my name, phone number and topic for this visit."), required=True
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].error_messages["required"] = _("Without your consent we cannot book the visit.")
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_slot(self) -> tuple[int, dt.datetime]:
+        try:
+            host_id, stamp = map(int, self.cleaned_data["slot"].split("-"))
+            return host_id, dt.datetime.fromtimestamp(stamp, tz=dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:
+            raise ValidationError(_("Choose a time."), code="slot") from exc
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(_("The visit was not booked: the field “Leave this field empty” must stay empty."), code="trap")
+        return data

@@ -483,3 +483,56 @@ class HonorBookConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.given_by}"
+
+
+# --- Office hours with the administration (seed 003: «Director's hour», «administrative reception»)
+
+
+class ReceptionVisitQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> ReceptionVisitQuerySet:
+        # The administration's visitors are the managers' business.
+        return self.filter(organization_id__in=scope.manager_org_ids)
+
+
+class ReceptionVisit(models.Model):
+    """A parent's visit booked in the office hours of the head, the director or a deputy.
+
+    The host's time is an Appointment booked in their reception hours (WorkingHours of kind
+    "reception"), so the host is never in a consultation and a visit at once."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        CANCELLED = "cancelled", _("cancelled")
+        HELD = "held", _("held")
+        NO_SHOW = "no_show", _("no-show")
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="reception_visits", verbose_name=_("organisation")
+    )
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="reception_visit", verbose_name=_("appointment")
+    )
+    host = models.ForeignKey(
+        "orgs.Membership", on_delete=models.PROTECT, related_name="reception_visits", verbose_name=_("receives")
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    topic = models.CharField(_("topic"), max_length=500)
+    language = models.CharField(_("language"), max_length=2, default="kk")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    booked_at = models.DateTimeField(_("booked"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = ReceptionVisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["booked_at", "pk"]
+        verbose_name = _("visit to the administration")
+        verbose_name_plural = _("visits to the administration")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone) if self.phone else ""

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.audit.services import ANONYMISED, family_eraser_register, log_entries_redact
-from qamqor.engagement.models import Award, HonorBookEntry, Idea, Registration
+from qamqor.engagement.models import Award, HonorBookEntry, Idea, ReceptionVisit, Registration
 from qamqor.engagement.recognition import photo_delete_on_commit
 from qamqor.families.models import Parent
 from qamqor.orgs.models import Organization
@@ -65,6 +65,27 @@ def idea_names_past_retention(organization: Organization, cutoff: dt.datetime, d
     Idea.objects.filter(pk__in=ids).update(name="")
     _redact(Idea, ids)
     return len(ids)
+
+
+def _anonymise_visits(visits: QuerySet[ReceptionVisit]) -> int:
+    ids = list(visits.exclude(full_name=ANONYMISED, phone="", topic=ANONYMISED).values_list("pk", flat=True))
+    ReceptionVisit.objects.filter(pk__in=ids).update(full_name=ANONYMISED, phone="", topic=ANONYMISED)
+    _redact(ReceptionVisit, ids)
+    return len(ids)
+
+
+def family_reception_visits_anonymise(parent: Parent) -> int:
+    """The family's visits to the administration: those booked under the parent's phone."""
+    if not parent.phone:
+        return 0
+    return _anonymise_visits(ReceptionVisit.objects.filter(organization_id=parent.organization_id, phone=parent.phone))
+
+
+def reception_visits_past_retention(organization: Organization, cutoff: dt.datetime, dry_run: bool) -> int:
+    old = ReceptionVisit.objects.filter(organization=organization, appointment__ends_at__lt=cutoff).exclude(
+        full_name=ANONYMISED, phone="", topic=ANONYMISED
+    )
+    return old.count() if dry_run else _anonymise_visits(old)
 
 
 def family_awards_anonymise(parent: Parent) -> int:
@@ -124,6 +145,27 @@ def family_registrations_data(parent: Parent) -> list[dict]:
     ]
 
 
+def family_reception_visits_data(parent: Parent) -> list[dict]:
+    """The visits to the administration booked under the parent's phone number."""
+    if not parent.phone:
+        return []
+    visits = ReceptionVisit.objects.filter(organization_id=parent.organization_id, phone=parent.phone)
+    return [
+        {
+            "starts_at": _local(v.appointment.starts_at),
+            "host": v.host.person_name,
+            "full_name": v.full_name,
+            "phone": v.phone,
+            "topic": v.topic,
+            "status": v.status,
+            "status_label": v.get_status_display(),
+            "booked_at": _local(v.booked_at),
+            "cancelled_at": _local(v.cancelled_at),
+        }
+        for v in visits.select_related("appointment", "host__user").order_by("booked_at", "pk")
+    ]
+
+
 def family_recognition_data(parent: Parent) -> list[dict]:
     """The family's awards and Honor Book entries (with the consents given for publishing)."""
     awards = [
@@ -167,6 +209,7 @@ def family_recognition_data(parent: Parent) -> list[dict]:
 def register() -> None:
     parent_data_section_register("event_registrations", family_registrations_data)
     parent_data_section_register("recognition", family_recognition_data)
+    parent_data_section_register("reception_visits", family_reception_visits_data)
     family_eraser_register(
         "registrations_anonymised",
         family_registrations_anonymise,
@@ -184,3 +227,9 @@ def register() -> None:
         active_since=_awarded_or_in_the_honor_book_since,
     )
     family_eraser_register("honor_book_entries_deleted", family_honor_book_delete, label=_("Honor Book entries deleted"))
+    family_eraser_register(
+        "reception_visits_anonymised",
+        family_reception_visits_anonymise,
+        label=_("visits to the administration anonymised"),
+        past_retention=reception_visits_past_retention,
+    )

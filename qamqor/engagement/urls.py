@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qamqor.engagement import recognition_views, views
+from qamqor.engagement import reception_views, recognition_views, views
 
 app_name = "engagement"
 urlpatterns = [
@@ -27,13 +27,19 @@ urlpatterns = [
     path("events/honor-book/<int:pk>/", recognition_views.honor_entry, name="honor_entry"),
     path("events/honor-book/<int:pk>/withdraw/", recognition_views.honor_consent_withdraw, name="honor_consent_withdraw"),
     path("events/honor-book/<int:pk>/delete/", recognition_views.honor_entry_delete, name="honor_entry_delete"),
+    # Office hours with the administration (the Director's hour): the managers' list of visits.
+    path("events/reception/", reception_views.reception_visits, name="reception_visits"),
+    path("events/reception/<int:pk>/status/", reception_views.reception_visit_status, name="reception_visit_status"),
     # The public site: an organisation's events and ideas; the parent's private link.
     path("o/<int:pk>/events/", views.public_events, name="public_events"),
     path("o/events/<int:pk>/", views.public_event, name="public_event"),
     path("o/<int:pk>/ideas/new/", views.idea_new, name="idea_new"),
+    path("o/<int:pk>/reception/", reception_views.public_reception, name="reception"),
     path("o/honor-book/<int:pk>/photo/", recognition_views.honor_photo, name="honor_photo"),
     # The token is the only thing in these addresses (no names or phones); under my/ they are
     # never cached (core.middleware.PRIVATE_ROUTE_PREFIXES).
     path("my/events/<str:token>/", views.my_registration, name="my_registration"),
     path("my/events/<str:token>/cancel/", views.my_registration_cancel, name="my_registration_cancel"),
+    path("my/reception/<str:token>/", reception_views.my_reception, name="my_reception"),
+    path("my/reception/<str:token>/cancel/", reception_views.my_reception_cancel, name="my_reception_cancel"),
 ]

@@ -41,6 +41,8 @@ CONSULTING_ROLES = frozenset(
         Role.SOCIAL_PEDAGOGUE,
     }
 )
+# Who holds office hours for parents (seed 003: «Director's hour», «administrative reception»).
+RECEPTION_ROLES = frozenset({Role.HEAD, Role.DIRECTOR, Role.DEPUTY})
 OFFICER_ROLES = frozenset({Role.DISTRICT_OFFICER, Role.REGION_OFFICER})
 ORGANIZATION_ROLES = frozenset(Role) - OFFICER_ROLES
 

@@ -101,7 +101,12 @@ def point_page(point: ConsultationPoint) -> PointPage:
     rooms, topics, the point's own closed days)."""
     specialists = list(
         Membership.objects.consultants(point.organization_id).prefetch_related(
-            Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
+            Prefetch(
+                "working_hours",
+                queryset=WorkingHours.objects.filter(kind=WorkingHours.Kind.CONSULTATION)
+                .select_related("room")
+                .order_by("weekday", "starts"),
+            )
         )
     )
     by_weekday: dict[int, list[ScheduleEntry]] = defaultdict(list)

@@ -18,8 +18,8 @@ from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedD
 
 @admin.register(WorkingHours)
 class WorkingHoursAdmin(admin.ModelAdmin):
-    list_display = ("membership", "weekday", "starts", "ends", "room")
-    list_filter = ("weekday", ("membership__organization", admin.RelatedOnlyFieldListFilter))
+    list_display = ("membership", "kind", "weekday", "starts", "ends", "room")
+    list_filter = ("kind", "weekday", ("membership__organization", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("membership__user", "membership__organization", "room")
     search_fields = ("membership__user__full_name", "membership__organization__name_kk", "membership__organization__name_ru")
     autocomplete_fields = ("membership", "room")

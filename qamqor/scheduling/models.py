@@ -33,7 +33,13 @@ class WorkingHoursQuerySet(models.QuerySet):
 
 
 class WorkingHours(models.Model):
-    """One weekly block of a specialist's consultation hours (the point's work schedule)."""
+    """One weekly block of a specialist's consultation hours (the point's work schedule), or of
+    the administration's office hours (seed 003: «Director's hour», «administrative reception»).
+    The two kinds never mix: a booking of one kind is offered and accepted only in its blocks."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("consultation hours")
+        RECEPTION = "reception", _("office hours of the administration")
 
     membership = models.ForeignKey(
         Membership, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("specialist")
@@ -42,6 +48,13 @@ class WorkingHours(models.Model):
     starts = models.TimeField(_("from"))
     ends = models.TimeField(_("to"))
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("room"))
+    kind = models.CharField(
+        _("kind of hours"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.CONSULTATION,
+        help_text=_("Office hours of the administration are booked by parents on the reception page."),
+    )
 
     objects = WorkingHoursQuerySet.as_manager()
 

@@ -29,10 +29,12 @@ from django.utils.translation import gettext as _
 
 from qamqor.families.models import Child
 from qamqor.orgs.models import Membership, Organization, Room
-from qamqor.orgs.roles import CONSULTING_ROLES
+from qamqor.orgs.roles import CONSULTING_ROLES, RECEPTION_ROLES
 from qamqor.scheduling.calendar import organization_overrides, working_weekday
 from qamqor.scheduling.formats import INDIVIDUAL_CONSULTATION
-from qamqor.scheduling.models import Appointment, AppointmentSpecialist, Participant
+from qamqor.scheduling.models import Appointment, AppointmentSpecialist, Participant, WorkingHours
+
+CONSULTATION, RECEPTION = WorkingHours.Kind.CONSULTATION.value, WorkingHours.Kind.RECEPTION.value
 
 
 class SlotTaken(ValidationError):
@@ -61,10 +63,11 @@ def _placeholders(values: Sequence) -> str:
 
 
 def _working_hours(
-    organization_id: int, membership_ids: Sequence[int], own_day: dt.date | None = None
+    organization_id: int, membership_ids: Sequence[int], own_day: dt.date | None = None, kind: str = CONSULTATION
 ) -> tuple[list[_Block], int, dict[dt.date, int | None]]:
     """The specialists' weekly blocks (earliest first), the point's slot length and, for
     `own_day`, the organisation's own entry for that date (see calendar.working_weekday).
+    Only blocks of `kind`: reception hours are never consultation hours, nor the other way.
 
     One query: the blocks of every weekday come back (a handful per specialist), because the
     organisation's own calendar, read along, decides whose weekday's hours apply that day."""
@@ -74,11 +77,12 @@ def _working_hours(
         FROM scheduling_workinghours hours
         LEFT JOIN orgs_consultationpoint point ON point.organization_id = %s
         LEFT JOIN scheduling_closedday own_day ON own_day.organization_id = %s AND own_day.date = %s
-        WHERE hours.membership_id IN ({_placeholders(membership_ids)})
+        WHERE hours.membership_id IN ({_placeholders(membership_ids)}) AND hours.kind = %s
         ORDER BY hours.starts
     """  # noqa: S608 (only placeholders are formatted in)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [organization_id, organization_id, connection.ops.adapt_datefield_value(own_day), *membership_ids])
+        day = connection.ops.adapt_datefield_value(own_day)
+        cursor.execute(sql, [organization_id, organization_id, day, *membership_ids, kind])
         rows = cursor.fetchall()
     if not rows:
         return [], settings.QAMQOR_DEFAULT_SLOT_MINUTES, {}
@@ -149,6 +153,7 @@ def free_slots(
     days: int = 14,
     minutes: int | None = None,
     now: dt.datetime | None = None,
+    kind: str = CONSULTATION,
 ) -> list[Slot]:
     """Times when every one of `specialists` works and nobody (nor the room) is booked.
 
@@ -160,7 +165,7 @@ def free_slots(
     now = (now or timezone.now()).astimezone(dt.UTC)
     end = start + dt.timedelta(days=days)
 
-    blocks, point_minutes, _ = _working_hours(organization_id, [m.pk for m in specialists])
+    blocks, point_minutes, _ = _working_hours(organization_id, [m.pk for m in specialists], kind=kind)
     hours_by_member: dict[int, dict[int, list[_Block]]] = defaultdict(lambda: defaultdict(list))
     for block in blocks:
         hours_by_member[block.membership_id][block.weekday].append(block)
@@ -265,6 +270,7 @@ def appointment_book(
     allow_past: bool = False,
     format: str = INDIVIDUAL_CONSULTATION,  # noqa: A002 (the model's field)
     capacity: int | None = None,
+    kind: str = CONSULTATION,
 ) -> Appointment:
     """Book one appointment with one or several specialists, or raise a clear error.
 
@@ -285,6 +291,7 @@ def appointment_book(
             allow_past=allow_past,
             format=format,
             capacity=capacity,
+            kind=kind,
         )
     except IntegrityError as exc:
         raise SlotTaken(_("This time was just taken. Please choose another."), code="slot_taken") from exc
@@ -306,12 +313,14 @@ def _appointment_book(
     allow_past: bool,
     format: str,  # noqa: A002
     capacity: int | None,
+    kind: str = CONSULTATION,
 ) -> Appointment:
     specialists = list(dict.fromkeys(specialists))
     if not specialists:
         raise ValidationError(_("Choose at least one specialist."), code="no_specialist")
+    roles = RECEPTION_ROLES if kind == RECEPTION else CONSULTING_ROLES
     for m in specialists:
-        if m.organization_id != organization.pk or not m.is_active or m.role not in CONSULTING_ROLES:
+        if m.organization_id != organization.pk or not m.is_active or m.role not in roles:
             raise ValidationError(
                 _("%(name)s does not consult at this organisation.") % {"name": m.person_name}, code="not_specialist"
             )
@@ -326,7 +335,7 @@ def _appointment_book(
     if is_online and not meeting_url:
         raise ValidationError(_("An online consultation needs a meeting link."), code="no_link")
     local_day = timezone.localdate(starts_at)
-    blocks, point_minutes, overrides = _working_hours(organization.pk, [m.pk for m in specialists], local_day)
+    blocks, point_minutes, overrides = _working_hours(organization.pk, [m.pk for m in specialists], local_day, kind)
     ends_at = starts_at + dt.timedelta(minutes=minutes or point_minutes)
     weekday = working_weekday(local_day, overrides)
 

@@ -56,7 +56,12 @@ def my_day(request: HttpRequest) -> HttpResponse:
 def _work_schedule_context(organization_id: int) -> dict:
     organization = Organization.objects.select_related("consultation_point").get(pk=organization_id)
     specialists = Membership.objects.consultants(organization_id).prefetch_related(
-        Prefetch("working_hours", queryset=WorkingHours.objects.select_related("room").order_by("weekday", "starts"))
+        Prefetch(
+            "working_hours",
+            queryset=WorkingHours.objects.filter(kind=WorkingHours.Kind.CONSULTATION)
+            .select_related("room")
+            .order_by("weekday", "starts"),
+        )
     )
     rows = []
     for m in specialists:

@@ -132,3 +132,32 @@ def test_my_data_shows_and_exports_the_familys_sign_ups_and_awards(family, kinde
     assert {r["full_name"] for r in data["event_registrations"]} == {"Әбенова Мадина", "Мадина Ә."}
     assert [r["attended"] for r in data["event_registrations"]] == [True, False]
     assert data["recognition"][0]["kind"] == "friendly_family" and data["recognition"][0]["reason"] == "Тату отбасы"
+
+
+def test_my_data_shows_and_exports_the_familys_visits_to_the_administration(family, kindergarten, head, client):
+    import json
+
+    from django.urls import reverse
+
+    from qamqor.core.testing import factories as f
+    from qamqor.engagement.reception import reception_book
+    from qamqor.portal.links import manage_token
+    from qamqor.scheduling.services import free_slots
+
+    f.weekly_hours(head, start="15:00", end="17:00", kind="reception")
+    slots = free_slots(specialists=[head], start=f.next_working_monday(), days=7, kind="reception")
+    for n, phone in enumerate((family["parent"].phone, "+77019990000")):
+        reception_book(
+            organization=kindergarten,
+            host=head,
+            starts_at=slots[n].starts_at,
+            full_name="Әбенова Мадина" if n == 0 else "Бөтен Әже",
+            phone=phone,
+            topic="Тамақтану",
+            client_address=f"10.8.0.{n}",
+        )
+    token = manage_token(family["held"])
+    page = client.get(reverse("portal:my_data", args=[token])).text
+    assert head.person_name in page
+    data = json.loads(client.get(reverse("portal:my_data_download", args=[token])).content)
+    assert [v["full_name"] for v in data["reception_visits"]] == ["Әбенова Мадина"]

@@ -91,10 +91,19 @@ def staff(organization: Organization, role: str, *, full_name: str | None = None
 
 
 def weekly_hours(
-    membership: Membership, *, room: Room | None = None, start: str = "09:00", end: str = "13:00", weekdays: range = range(5)
+    membership: Membership,
+    *,
+    room: Room | None = None,
+    start: str = "09:00",
+    end: str = "13:00",
+    weekdays: range = range(5),
+    kind: str = "consultation",
 ) -> list[WorkingHours]:
     starts, ends = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
-    return [WorkingHours.objects.create(membership=membership, weekday=d, starts=starts, ends=ends, room=room) for d in weekdays]
+    return [
+        WorkingHours.objects.create(membership=membership, weekday=d, starts=starts, ends=ends, room=room, kind=kind)
+        for d in weekdays
+    ]
 
 
 class ParentFactory(factory.django.DjangoModelFactory):

@@ -308,6 +308,19 @@ PAGES: dict[str, Page] = {
     "engagement:idea_new": Page(public=True, args=engagement.organization_pk),
     "engagement:my_registration": Page(public=True, args=engagement.registration_link),
     "engagement:my_registration_cancel": Page(public=True, args=engagement.registration_link, method="post", roles=same(302)),
+    # Office hours with the administration (engagement/reception_views.py): the managers' list, the
+    # public booking page and the parent's private link.
+    "engagement:reception_visits": Page(roles=only(MANAGERS)),
+    "engagement:reception_visit_status": Page(
+        args=engagement.reception_visit_pk,
+        roles=only(MANAGERS, ok=302),
+        about_org=True,
+        method="post",
+        data={"status": "cancelled"},
+    ),
+    "engagement:reception": Page(public=True, args=engagement.organization_pk),
+    "engagement:my_reception": Page(public=True, args=engagement.reception_link),
+    "engagement:my_reception_cancel": Page(public=True, args=engagement.reception_link, method="post", roles=same(302)),
 }
 TOKEN_PAGES = {name for name, page in PAGES.items() if page.args is token} | {"portal:feedback"}
 

@@ -47,3 +47,33 @@ def award_pk(org) -> list:
 
 def honor_entry_pk(org) -> list:
     return [honor_entry(org.point.organization, org.parent).pk]
+
+
+def _reception_visit(org):
+    from qamqor.core.testing import factories as f
+    from qamqor.engagement.reception import reception_book
+    from qamqor.scheduling.services import free_slots
+
+    organization = org.point.organization
+    deputy = f.staff(organization, "deputy")
+    f.weekly_hours(deputy, start="15:00", end="17:00", kind="reception")
+    slot = free_slots(specialists=[deputy], start=f.next_working_monday(), days=7, kind="reception")[0]
+    return reception_book(
+        organization=organization,
+        host=deputy,
+        starts_at=slot.starts_at,
+        full_name="Әбенова Мадина",
+        phone="+77015559999",
+        topic="Тамақтану",
+        client_address="10.9.9.7",
+    )
+
+
+def reception_visit_pk(org) -> list:
+    return [_reception_visit(org).pk]
+
+
+def reception_link(org) -> list:
+    from qamqor.engagement.links import reception_token
+
+    return [reception_token(_reception_visit(org))]
