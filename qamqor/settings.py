@@ -89,6 +89,16 @@ INSTALLED_APPS = [
     "qamqor.reports",
     "qamqor.portal",
     "qamqor.engagement",
+    "qamqor.plans",
+    "qamqor.council",
+    "qamqor.social",
+    "qamqor.notify",
+    "qamqor.api",
+    "rest_framework",
+    "drf_spectacular",
+    # Background work on the Django Tasks API's database backend (`manage.py db_worker`).
+    "django_tasks",
+    "django_tasks_db",
     # Change and access logs of personal data (django-auditlog); qamqor.audit registers the models.
     "auditlog",
     "qamqor.audit",
@@ -448,3 +458,18 @@ if QAMQOR_PUBLIC_URL:
         raise ImproperlyConfigured(
             f"QAMQOR_PUBLIC_URL must be an address like https://qamqor.example.kz, not {QAMQOR_PUBLIC_URL!r}"
         )
+
+# Background work (issue 8): the Django Tasks API on its database backend. `make run` starts a
+# worker beside the web server; production runs any number of `manage.py db_worker` processes
+# on the same queue (deploy/qamqor-worker.service). Tests run tasks at once (conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The REST API v1 (qamqor/api): its own settings live with it; the schema by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Qamqor API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks import task
+from django_tasks_db.models import DBTaskResult
 
 from qamqor.audit.models import DataRequest, RetentionRun
 from qamqor.core.models import User
@@ -47,6 +49,13 @@ REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta
 NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry, AccessAttempt, AccessLog, AccessFailureLog}
 # What was done with personal data (retention runs, parents' data requests): written by the services only.
 NO_ADD |= {RetentionRun, DataRequest}
+# Background tasks' results: written by the workers only (django-tasks-db).
+NO_ADD |= {DBTaskResult}
+
+
+@task()
+def background_job() -> None:
+    """A task for build_world() to enqueue: the task results' admin pages (django-tasks-db)."""
 
 
 def label(model) -> str:
@@ -58,6 +67,7 @@ def build_world(n: int) -> None:
     organization = f.ConsultationPointFactory().organization
     room = f.RoomFactory(organization=organization)
     methodist = f.staff(organization, "methodist")
+    background_job.enqueue()
     psychologist = f.staff(organization, "psychologist")
     f.weekly_hours(psychologist, room=room)
     Membership.objects.create(user=f.UserFactory(), role="district_officer", district=organization.district)
