@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.admin import PhoneNumbersForm
-from qamqor.families.models import Child, Consent, Parent
+from qamqor.families.models import Child, Consent, Contract, Parent
 
 
 class ConsentInline(admin.TabularInline):
@@ -61,3 +61,21 @@ class ConsentAdmin(admin.ModelAdmin):
     search_fields = ("parent__full_name",)
     autocomplete_fields = ("parent", "recorded_by")
     show_full_result_count = False
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    """Contracts are drafted, signed and ended by their services (families/contracts.py): numbers
+    without gaps, the consent checked, the scan checked by content. Here they are only looked up."""
+
+    list_display = ("number", "organization", "parent", "child", "language", "status", "drafted_at", "signed_on", "ended_on")
+    list_filter = ("status", "language", ("organization", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("organization", "parent", "child")
+    search_fields = ("=number", "parent__full_name", "child__full_name")
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

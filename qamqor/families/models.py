@@ -171,3 +171,125 @@ class Child(models.Model):
             validate_iin_matches(self.iin, birth_date=self.birth_date, sex=self.sex)
         if self.parent_id and self.organization_id and self.parent.organization_id != self.organization_id:
             raise ValidationError({"parent": _("The parent belongs to another organisation.")})
+
+
+# --- Contracts with parents (seed 000, appendix 1; seed 001 §7): services in families/contracts.py
+
+
+def contract_file_path(instance: models.Model, filename: str) -> str:
+    """Under MEDIA_ROOT, by organisation, under a random name (never the family's file name,
+    which may hold their names); the extension is the checked one (families/contracts.py)."""
+    import uuid
+    from pathlib import Path
+
+    return f"contracts/{instance.organization_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ContractCounter(models.Model):
+    """The last contract number an organisation gave. Drafting locks this row, so numbers are
+    consecutive without gaps or duplicates under concurrency (as the journal's JournalCounter)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contract counter")
+        verbose_name_plural = _("contract counters")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.last_number}"
+
+
+class ContractTemplateQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> ContractTemplateQuerySet:
+        return self.filter(organization_id__in=scope.staff_org_ids)
+
+
+class ContractTemplate(models.Model):
+    """An organisation's own DOCX template of the contract in one language (docxtpl); without
+    one, Qamqor's default template of that language is used."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contract_templates", verbose_name=_("organisation")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Parent.Language.choices)
+    file = models.FileField(_("file"), upload_to=contract_file_path, max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    objects = ContractTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract template")
+        verbose_name_plural = _("contract templates")
+        constraints = [models.UniqueConstraint(fields=["organization", "language"], name="contract_template_one_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.language}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def scoped(self, scope: Scope) -> ContractQuerySet:
+        # Managers keep the contracts; the other staff of the organisation read them (the
+        # documentation set of the consultation point, seed 001 §7.1); officers see none.
+        return self.filter(organization_id__in=scope.staff_org_ids)
+
+    def in_force(self) -> ContractQuerySet:
+        return self.filter(status=Contract.Status.SIGNED)
+
+
+class Contract(models.Model):
+    """A contract between the organisation and a parent about their child (seed 000, appendix 1),
+    with the consent to data processing as its own section."""
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", _("drafted")
+        SIGNED = "signed", _("signed")
+        ENDED = "ended", _("ended")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("organisation")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    # Emptied when the family's data are erased (families/contract_privacy.py); the numbered row stays.
+    parent = models.ForeignKey(
+        Parent, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("parent")
+    )
+    child = models.ForeignKey(
+        Child, null=True, blank=True, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("child")
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Parent.Language.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFTED)
+    document = models.FileField(_("contract (DOCX)"), upload_to=contract_file_path, max_length=200, blank=True)
+    scan = models.FileField(_("signed scan"), upload_to=contract_file_path, max_length=200, blank=True)
+    drafted_at = models.DateTimeField(_("drafted at"), default=timezone.now)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("drafted by")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        constraints = [models.UniqueConstraint(fields=["organization", "number"], name="contract_number_unique")]
+
+    def __str__(self) -> str:
+        return f"№ {self.number}"
+
+    def allowed_next(self) -> tuple[str, ...]:
+        return {
+            self.Status.DRAFTED: (self.Status.SIGNED, self.Status.ENDED),
+            self.Status.SIGNED: (self.Status.ENDED,),
+        }.get(self.status, ())

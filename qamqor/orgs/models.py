@@ -194,3 +194,39 @@ class Membership(models.Model):
     @property
     def person_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
+
+
+def point_document_path(instance: PointDocument, filename: str) -> str:
+    """Under MEDIA_ROOT, by organisation, under a random name; the extension is the checked one."""
+    import uuid
+    from pathlib import Path
+
+    return f"point_documents/{instance.point.organization_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class PointDocument(models.Model):
+    """A document of a consultation point's documentation set (seed 001 §7.1) kept as a file:
+    the regulation of the point, the order opening it, or another one."""
+
+    class Kind(models.TextChoices):
+        REGULATION = "regulation", _("Regulation of the consultation point")
+        OPENING_ORDER = "opening_order", _("Order opening the consultation point")
+        OTHER = "other", _("Other document")
+
+    point = models.ForeignKey(
+        ConsultationPoint, on_delete=models.CASCADE, related_name="documents", verbose_name=_("consultation point")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=point_document_path, max_length=200)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-date", "-pk"]
+        verbose_name = _("document of the consultation point")
+        verbose_name_plural = _("documents of the consultation point")
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()
