@@ -40,7 +40,13 @@ migrate: install
 demo: migrate
 	$(DEV_ENV) $(PY) manage.py demo
 
+# The web server and, beside it, one task worker (reminders and letters: docs/operations.md,
+# "Workers and messages"). The worker stops when the server does, however it ends (Ctrl+C
+# included: the shell's trap sends it SIGTERM). No autoreload for the worker: restart `make run`
+# after changing a task's code.
 run: demo
+	$(DEV_ENV) $(PY) manage.py db_worker --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install

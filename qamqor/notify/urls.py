@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from qamqor.notify import views
 
 app_name = "notify"
-urlpatterns: list = []
+# Mounted at the root: the back office under notify/, the parent's private link under my/.
+urlpatterns = [
+    path("notify/messages/", views.message_list, name="messages"),
+    path("notify/messages/reminders/", views.reminder_settings, name="reminder_settings"),
+    path("notify/inbox/", views.inbox, name="inbox"),
+    path("notify/inbox/badge/", views.badge, name="badge"),
+    path("notify/inbox/read/", views.inbox_read, name="inbox_read"),
+    path("notify/inbox/preference/", views.preference, name="preference"),
+    path("notify/inbox/telegram/", views.telegram_staff, name="telegram_staff"),
+    # From the parent's manage page; under my/ like every private link, so never cached
+    # (core.middleware.PRIVATE_ROUTE_PREFIXES).
+    path("my/<str:token>/telegram/", views.telegram_parent, name="telegram_parent"),
+]

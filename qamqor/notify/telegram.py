@@ -1,0 +1,195 @@
+"""The Telegram bot: linking a chat by a one-time deep link, messages through the Bot API, and
+what the bot answers (`manage.py telegram_bot` polls for updates).
+
+- A parent opens "Link Telegram" from their manage page (notify:telegram_parent): a one-time
+  code, valid for an hour, goes into https://t.me/<bot>?start=<code>; Telegram sends the bot
+  "/start <code>", and the chat is linked to the parent. From then on confirmations, reminders,
+  session links and feedback requests go to Telegram first (services.parent_channels).
+- A linked parent's text is a question: it enters the journal as a request with the channel
+  "Telegram" (topic "Another question"), and the point's methodist is told at once.
+- A member of staff links their account from their notifications page and asks "/today" for
+  their schedule of the day.
+The Bot API's address is settings.QAMQOR_TELEGRAM_API_URL, so tests point it at a local fake.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from qamqor.families.models import Consent, Parent
+from qamqor.notify.models import TelegramCode, TelegramLink
+
+logger = logging.getLogger(__name__)
+
+CODE_VALID_FOR = dt.timedelta(hours=1)
+TIMEOUT = 15.0
+QUESTION_MAX_LENGTH = 2000
+
+
+class TelegramError(Exception):
+    """The Bot API did not take the call; the text says why (no token in it)."""
+
+
+def is_on() -> bool:
+    return bool(settings.QAMQOR_TELEGRAM_BOT_TOKEN and settings.QAMQOR_TELEGRAM_BOT_USERNAME)
+
+
+def bot_api(method: str, payload: dict, *, timeout: float = TIMEOUT):
+    url = f"{settings.QAMQOR_TELEGRAM_API_URL}/bot{settings.QAMQOR_TELEGRAM_BOT_TOKEN}/{method}"
+    try:
+        response = httpx.post(url, json=payload, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise TelegramError(f"Telegram unreachable: {type(exc).__name__}") from exc
+    try:
+        reply = response.json()
+    except ValueError as exc:
+        raise TelegramError(f"Telegram answered HTTP {response.status_code}, not JSON") from exc
+    if not isinstance(reply, dict) or not reply.get("ok"):
+        description = reply.get("description", "") if isinstance(reply, dict) else ""
+        raise TelegramError(f"Telegram refused {method} (HTTP {response.status_code}): {description}"[:400])
+    return reply.get("result")
+
+
+def send_message(*, chat_id: int, text: str) -> None:
+    bot_api("sendMessage", {"chat_id": chat_id, "text": text, "disable_web_page_preview": True})
+
+
+# --- Linking
+
+
+@transaction.atomic
+def telegram_code_issue(*, parent: Parent | None = None, user=None) -> str:
+    """A new one-time code for a parent or a member of staff; its deep link is deep_link(code)."""
+    code = TelegramCode(code=secrets.token_urlsafe(18)[:24], parent=parent, user=user)
+    code.full_clean()
+    code.save()
+    return code.code
+
+
+def deep_link(code: str) -> str:
+    return f"https://t.me/{settings.QAMQOR_TELEGRAM_BOT_USERNAME}?start={code}"
+
+
+@transaction.atomic
+def telegram_link(*, code: str, chat_id: int, now: dt.datetime | None = None) -> TelegramLink:
+    """Link the chat to whom the code was issued for; the code works once, for an hour."""
+    now = now or timezone.now()
+    found = TelegramCode.objects.select_for_update().filter(code=code, used_at__isnull=True).first()
+    if found is None or found.created_at < now - CODE_VALID_FOR:
+        raise ValidationError(_("This link does not work any more. Open it again from your page on the site."), code="code")
+    found.used_at = now
+    found.save(update_fields=["used_at"])
+    owner = {"parent_id": found.parent_id} if found.parent_id else {"user_id": found.user_id}
+    link, _created = TelegramLink.objects.update_or_create(**owner, defaults={"chat_id": chat_id, "linked_at": now})
+    return link
+
+
+# --- What the bot answers
+
+
+def _today_text(user, now: dt.datetime) -> str:
+    from qamqor.scheduling.models import Appointment
+
+    day = timezone.localtime(now).date()
+    appointments = (
+        Appointment.objects.active()
+        .on_day(day)
+        .filter(specialist_links__membership__user=user, specialist_links__is_active=True)
+        .select_related("room", "organization")
+        .distinct()
+        .order_by("starts_at")
+    )
+    lines = [_("Your schedule for %(day)s:") % {"day": formats.date_format(day, "DATE_FORMAT")}]
+    for a in appointments:
+        start, end = timezone.localtime(a.starts_at), timezone.localtime(a.ends_at)
+        where = _("online") if a.is_online else (a.room.name if a.room_id else "")
+        lines.append(f"{start:%H:%M}–{end:%H:%M} · {a.get_format_display()}" + (f" · {where}" if where else ""))
+    if len(lines) == 1:
+        lines.append(_("No sessions today."))
+    return "\n".join(lines)
+
+
+def _question(parent: Parent, text: str) -> str:
+    from qamqor.journal.models import Channel, Topic
+    from qamqor.journal.services import request_intake
+
+    if parent.anonymised_at is not None or not parent.has_consent(Consent.Scope.PARENT):
+        return _("You withdrew your consent to data processing, so we cannot record your question. Please call us.")
+    request = request_intake(
+        organization=parent.organization,
+        channel=Channel.TELEGRAM,
+        parent=parent,
+        topic=Topic.objects.get(code="other"),
+        question=text[:QUESTION_MAX_LENGTH],
+        received_by=None,
+    )
+    return _("Your question is recorded under №%(number)s. A specialist will answer you.") % {"number": request.display_number}
+
+
+def handle_update(update: dict, now: dt.datetime | None = None) -> str | None:
+    """Answer one update from the Bot API; returns the answer sent (None for what we ignore)."""
+    message = update.get("message") or {}
+    chat_id = (message.get("chat") or {}).get("id")
+    text = (message.get("text") or "").strip()
+    if not chat_id or not text or (message.get("chat") or {}).get("type", "private") != "private":
+        return None
+    link = TelegramLink.objects.select_related("parent", "user").filter(chat_id=chat_id).first()
+    language = (
+        link.parent.language if link and link.parent_id else (link.user.preferred_language if link else settings.LANGUAGE_CODE)
+    )
+    with translation.override(language):
+        answer = _answer(text, chat_id, link, now)
+    if answer:
+        send_message(chat_id=chat_id, text=answer)
+    return answer
+
+
+def _answer(text: str, chat_id: int, link: TelegramLink | None, now: dt.datetime | None) -> str:
+    if text.startswith("/start"):
+        code = text.removeprefix("/start").strip()
+        if not code:
+            return _("Hello! Link this chat from your page on the site: the «Link Telegram» button.")
+        try:
+            link = telegram_link(code=code, chat_id=chat_id, now=now)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        owner = link.parent or link.user
+        language = link.parent.language if link.parent_id else link.user.preferred_language
+        with translation.override(language):
+            if link.parent_id:
+                return _(
+                    "Telegram is linked, %(name)s. Reminders and links will come here; write your question and we will record it."
+                ) % {"name": owner.full_name}
+            return _("Telegram is linked, %(name)s. Send /today for your schedule.") % {"name": owner.get_full_name()}
+    if link is None:
+        return _("This chat is not linked yet. Open «Link Telegram» on your page on the site.")
+    if link.user_id:
+        if text.startswith("/today"):
+            return _today_text(link.user, now or timezone.now())
+        return _("Send /today for your schedule.")
+    if text.startswith("/"):
+        return _("Write your question in a few words and we will record it.")
+    return _question(link.parent, text)
+
+
+def poll(*, offset: int | None, timeout: int) -> int | None:
+    """One long poll: answer each update, return the next offset."""
+    payload = {"timeout": timeout, "allowed_updates": ["message"]}
+    if offset is not None:
+        payload["offset"] = offset
+    for update in bot_api("getUpdates", payload, timeout=timeout + TIMEOUT) or []:
+        offset = update["update_id"] + 1
+        try:
+            handle_update(update)
+        except Exception:  # one bad update must not stop the bot nor come back for ever
+            logger.exception("telegram update %s could not be answered", update.get("update_id"))
+    return offset

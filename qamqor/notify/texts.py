@@ -1,0 +1,111 @@
+"""The words of each message, in the recipient's language, made when it is sent (so a link or
+a time is the one in force then). An SMS is the email's body without the greeting and the
+place: it has to fit a few segments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from qamqor.notify.models import Message
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def _when(value) -> str:
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _token(request) -> str:
+    from qamqor.portal.links import manage_token  # the public site sits beside us; its links are its own
+
+    return manage_token(request)
+
+
+def _manage_url(request) -> str:
+    return settings.QAMQOR_PUBLIC_URL + reverse("portal:manage", args=[_token(request)])
+
+
+def _offers_telegram(message: Message) -> bool:
+    """A letter offers Telegram when the bot runs and the parent has not linked it."""
+    from qamqor.notify.models import TelegramLink
+    from qamqor.notify.telegram import is_on
+
+    return is_on() and not TelegramLink.objects.filter(parent_id=message.parent_id).exists()
+
+
+def _reminder(message: Message, short: bool) -> Text:
+    appointment = message.appointment
+    organization = appointment.organization
+    when = _when(appointment.starts_at)
+    lines = []
+    if not short:
+        lines.append(_("Hello, %(name)s!") % {"name": message.parent.full_name})
+    facts = {"organization": organization.name, "format": appointment.get_format_display(), "when": when}
+    if message.kind == Message.Kind.CONFIRMATION:
+        lines.append(_("You are booked at %(organization)s: %(format)s, %(when)s.") % facts)
+    else:
+        lines.append(_("A reminder from %(organization)s: %(format)s, %(when)s.") % facts)
+    if appointment.is_online:
+        if appointment.meeting_url:
+            lines.append(_("Join online: %(url)s") % {"url": appointment.meeting_url})
+        else:
+            lines.append(_("The link to join will be on your page before the start."))
+    elif not short:
+        point = getattr(organization, "consultation_point", None)
+        address = (point.address if point else "") or organization.address
+        if address:
+            room = f", {appointment.room.name}" if appointment.room_id else ""
+            lines.append(_("Place: %(place)s") % {"place": f"{address}{room}"})
+    if appointment.request_id and appointment.request.parent_id == message.parent_id:
+        lines.append(_("To move or cancel it: %(url)s") % {"url": _manage_url(appointment.request)})
+        if message.channel == Message.Channel.EMAIL and _offers_telegram(message):
+            url = settings.QAMQOR_PUBLIC_URL + reverse("notify:telegram_parent", args=[_token(appointment.request)])
+            lines.append(_("To get reminders in Telegram: %(url)s") % {"url": url})
+    subject = _("Booked: %(when)s") if message.kind == Message.Kind.CONFIRMATION else _("Reminder: %(when)s")
+    return Text(subject=subject % {"when": when}, body="\n".join(lines))
+
+
+def _feedback(message: Message, short: bool) -> Text:
+    from qamqor.portal.emails import feedback_url
+
+    request = message.request
+    body = _("Thank you for coming to %(organization)s. Please rate the consultation: %(url)s") % {
+        "organization": request.organization.name,
+        "url": feedback_url(request),
+    }
+    return Text(subject=_("How was your consultation?"), body=body)
+
+
+def _new_request(message: Message, short: bool) -> Text:
+    request = message.request
+    number = request.display_number
+    url = settings.QAMQOR_PUBLIC_URL + reverse("journal:detail", args=[request.pk])
+    body = _("A new request came through the public site: №%(number)s, topic «%(topic)s». Open it in the journal: %(url)s") % {
+        "number": number,
+        "topic": request.topic.name,
+        "url": url,
+    }
+    return Text(subject=_("New online request №%(number)s") % {"number": number}, body=body)
+
+
+COMPOSERS = {
+    Message.Kind.REMINDER_FIRST: _reminder,
+    Message.Kind.REMINDER_SECOND: _reminder,
+    Message.Kind.CONFIRMATION: _reminder,
+    Message.Kind.FEEDBACK: _feedback,
+    Message.Kind.NEW_REQUEST: _new_request,
+}
+
+
+def compose(message: Message) -> Text:
+    with translation.override(message.language):
+        return COMPOSERS[message.kind](message, message.channel == Message.Channel.SMS)
