@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.core.access import manager_required
 from qamqor.core.actions import run_and_report
-from qamqor.core.forms import add_service_errors
+from qamqor.core.forms import add_refusal
 from qamqor.core.periods import day_start
 from qamqor.core.scoping import visible_to
 from qamqor.engagement import reception
@@ -21,9 +21,7 @@ from qamqor.engagement.forms import ReceptionForm
 from qamqor.engagement.links import LinkInvalid, reception_token, reception_visit_for_token
 from qamqor.engagement.models import ReceptionVisit
 from qamqor.engagement.views import _organization
-from qamqor.portal.services import TooManyApplications
 from qamqor.portal.views import _language_of_page, client_address
-from qamqor.scheduling.services import SlotTaken
 
 VISITS_SHOWN = 200
 
@@ -52,14 +50,8 @@ def public_reception(request: HttpRequest, pk: int) -> HttpResponse:
                     client_address=client_address(request),
                     language=_language_of_page(),
                 )
-            except SlotTaken as exc:
-                form.add_error(None, exc)
-                status = 409
-            except TooManyApplications as exc:
-                form.add_error(None, exc)
-                status = 429
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                status = add_refusal(form, exc)
             else:
                 return redirect("engagement:my_reception", token=reception_token(visit))
     if form.is_bound and form.errors and status == 200:

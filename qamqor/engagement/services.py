@@ -39,6 +39,8 @@ def _field_error(field: str, message: str, code: str) -> ValidationError:
 class SignUpRefused(ValidationError):
     """The event takes no sign-up now (past, cancelled, full): nothing was written."""
 
+    http_status = 409  # core.forms.add_refusal
+
 
 # --- Events
 

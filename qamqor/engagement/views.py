@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.core.access import manager_required, staff_required
 from qamqor.core.actions import run_and_report
-from qamqor.core.forms import add_service_errors
+from qamqor.core.forms import add_refusal, add_service_errors
 from qamqor.core.periods import day_start
 from qamqor.core.scoping import visible_to
 from qamqor.engagement import services
@@ -27,7 +27,6 @@ from qamqor.engagement.links import LinkInvalid, registration_for_token, registr
 from qamqor.engagement.models import Event, HonorBookEntry, Idea, Registration
 from qamqor.engagement.selectors import participation
 from qamqor.orgs.models import Organization
-from qamqor.portal.services import TooManyApplications
 from qamqor.portal.views import _language_of_page, client_address
 
 IDEAS_PER_PAGE = 50
@@ -300,14 +299,8 @@ def public_event(request: HttpRequest, pk: int) -> HttpResponse:
                 phone=form.cleaned_data["phone"],
                 client_address=client_address(request),
             )
-        except services.SignUpRefused as exc:
-            form.add_error(None, exc)
-            status = 409
-        except TooManyApplications as exc:
-            form.add_error(None, exc)
-            status = 429
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            status = add_refusal(form, exc)
         else:
             return redirect("engagement:my_registration", token=registration_token(registration))
     if form.is_bound and form.errors and status == 200:
@@ -373,11 +366,8 @@ def idea_new(request: HttpRequest, pk: int) -> HttpResponse:
                 client_address=client_address(request),
                 language=_language_of_page(),
             )
-        except TooManyApplications as exc:
-            form.add_error(None, exc)
-            status = 429
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            status = add_refusal(form, exc)
         else:
             messages.success(request, _("Thank you! The organisation will consider your idea."))
             return redirect(reverse("engagement:public_events", args=[organization.pk]) + "#ideas")

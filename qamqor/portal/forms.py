@@ -74,6 +74,17 @@ class ChoiceForm(BootstrapMixin, forms.Form):
         ]
 
 
+def checked_child_birth_date(day: dt.date | None) -> dt.date | None:
+    """A child's birth date on a public form: not in the future, and a child's (under 18)."""
+    if day:
+        validate_birth_date(day)
+    if day and day.year < timezone.localdate().year - OLDEST_CHILD_YEARS:
+        raise ValidationError(
+            _("Please check the birth date: the child must be under %(years)d.") % {"years": OLDEST_CHILD_YEARS}
+        )
+    return day
+
+
 class ApplicationForm(BootstrapMixin, forms.Form):
     slot = forms.CharField(label=_("Time"), required=False, max_length=40)
     parent_full_name = forms.CharField(label=_("Your full name"), max_length=200)
@@ -134,15 +145,7 @@ class ApplicationForm(BootstrapMixin, forms.Form):
         return normalize_phone(self.cleaned_data["phone"])
 
     def clean_child_birth_date(self) -> dt.date | None:
-        day = self.cleaned_data.get("child_birth_date")
-        today = timezone.localdate()
-        if day:
-            validate_birth_date(day)
-        if day and day.year < today.year - OLDEST_CHILD_YEARS:
-            raise ValidationError(
-                _("Please check the birth date: the child must be under %(years)d.") % {"years": OLDEST_CHILD_YEARS}
-            )
-        return day
+        return checked_child_birth_date(self.cleaned_data.get("child_birth_date"))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -322,9 +325,7 @@ class MaterialForm(BootstrapMixin, forms.Form):
 class QuestionForm(BootstrapMixin, forms.Form):
     """A parent's question: the question alone is required; contacts only to get an answer."""
 
-    text = forms.CharField(
-        label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000})
-    )
+    text = forms.CharField(label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 2000}))
     name = forms.CharField(label=_("Your name (optional)"), max_length=200, required=False)
     phone = forms.CharField(
         label=_("Phone (optional)"),
@@ -381,3 +382,71 @@ class AnswerForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Remove names and anything else that could identify the family."),
     )
+
+
+# --- Sign-up for a group session (portal/session_signup.py) ---
+
+SESSION_CONSENT_TEXT = _(
+    "I agree that %(organisation)s processes my personal data and my child's (full name, phone, the child's name, "
+    "birth date and sex) to hold this session: to keep my place, to contact me about it and to record who took "
+    "part. The organisation keeps the data and passes it to no one without my consent (Law of the Republic of "
+    "Kazakhstan «On personal data and their protection»). I may withdraw my consent at any time by contacting "
+    "the organisation."
+)
+
+
+class SessionSignUpForm(BootstrapMixin, forms.Form):
+    """A family's sign-up for a session: the parent, the child when the session is for children,
+    the consent, and the robots' trap. The service checks again what decides (the places)."""
+
+    parent_full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        help_text=_("For example +7 701 123 45 67."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    child_full_name = forms.CharField(label=_("Child's full name"), max_length=200)
+    child_birth_date = forms.DateField(label=_("Child's birth date"), widget=DateInput())
+    child_sex = forms.ChoiceField(label=_("Boy or girl"), choices=[("", "—"), *Sex.choices])
+    language = forms.ChoiceField(label=_("Language for the consultation and letters"), choices=Parent.Language.choices)
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my and my child's personal data as written above."),
+        error_messages={"required": _("Without your consent to data processing we cannot sign you up.")},
+    )
+    website = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+
+    def __init__(self, *args, for_children: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_children:  # a consultation: the parent takes the place
+            for name in ("child_full_name", "child_birth_date", "child_sex"):
+                del self.fields[name]
+        self.fields["parent_full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_parent_full_name(self) -> str:
+        return " ".join(self.cleaned_data["parent_full_name"].split())
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_child_birth_date(self) -> dt.date | None:
+        return checked_child_birth_date(self.cleaned_data.get("child_birth_date"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("website"):
+            raise ValidationError(_("You were not signed up: the field “Leave this field empty” must stay empty."), code="trap")
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "parent_full_name": d["parent_full_name"],
+            "phone": d["phone"],
+            "language": d["language"],
+            "consent_given": d["consent"],
+            "child_full_name": d.get("child_full_name", ""),
+            "child_birth_date": d.get("child_birth_date"),
+            "child_sex": d.get("child_sex", ""),
+        }

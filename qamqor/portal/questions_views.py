@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qamqor.core.access import roles_required
-from qamqor.core.forms import add_service_errors
+from qamqor.core.forms import add_refusal, add_service_errors
 from qamqor.core.scoping import visible_to
 from qamqor.portal import selectors, services
 from qamqor.portal.emails import question_answer_send
@@ -53,11 +53,8 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
                 contacts_consent=d["contacts_consent"],
                 may_publish=d["may_publish"],
             )
-        except services.TooManyApplications as exc:
-            form.add_error(None, exc)
-            status = 429
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            status = add_refusal(form, exc)
         else:
             return redirect("portal:asked", pk=point.pk)
     if form.is_bound and form.errors and status == 200:

@@ -317,6 +317,7 @@ def _appointment_data(a: Appointment) -> dict:
         "format": a.format,
         "format_label": a.get_format_display(),
         "capacity": a.capacity,
+        "public_sign_up": a.public_sign_up,
     }
 
 
@@ -328,6 +329,19 @@ _other_sections: dict[str, Callable[[Parent], list[dict]]] = {}
 
 def parent_data_section_register(name: str, section: Callable[[Parent], list[dict]]) -> None:
     _other_sections[name] = section
+
+
+# Links other apps offer on the parent's manage page (notify: "Get reminders in Telegram"),
+# registered the same way: name -> function(request, token) -> (label, address) or None.
+_manage_links: dict[str, Callable[[Request, str], tuple[str, str] | None]] = {}
+
+
+def manage_link_register(name: str, link: Callable[[Request, str], tuple[str, str] | None]) -> None:
+    _manage_links[name] = link
+
+
+def manage_links(item: Request, token: str) -> list[tuple[str, str]]:
+    return [found for link in _manage_links.values() if (found := link(item, token))]
 
 
 def parent_data(parent: Parent) -> dict:

@@ -51,6 +51,8 @@ ATTEMPTS_KEPT = dt.timedelta(days=1)
 class TooManyApplications(ValidationError):
     """Too many applications lately from one client address or for one phone number."""
 
+    http_status = 429  # core.forms.add_refusal
+
 
 @dataclass(frozen=True)
 class Application:

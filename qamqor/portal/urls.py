@@ -1,12 +1,17 @@
 from django.urls import path
 
-from qamqor.portal import materials_views, questions_views, views
+from qamqor.portal import materials_views, questions_views, session_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("points/", views.point_finder, name="finder"),
     path("points/<int:pk>/", views.point_detail, name="point"),
     path("points/<int:pk>/apply/", views.apply, name="apply"),
+    # Group sessions open to sign-up (portal/session_signup.py); the parent's link is under my/sessions/.
+    path("points/<int:pk>/sessions/", session_views.point_sessions, name="point_sessions"),
+    path("points/<int:pk>/sessions/<int:session_pk>/", session_views.session_detail, name="session"),
+    path("my/sessions/<str:token>/", session_views.my_session, name="my_session"),
+    path("my/sessions/<str:token>/cancel/", session_views.my_session_cancel, name="my_session_cancel"),
     # The token is the only thing in these addresses: no names, phones or request numbers.
     path("my/<str:token>/", views.manage, name="manage"),
     path("my/<str:token>/done/", views.confirmation, name="confirmation"),

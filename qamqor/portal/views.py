@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qamqor.core.actions import run_and_report
-from qamqor.core.forms import add_service_errors
+from qamqor.core.forms import add_refusal, add_service_errors
 from qamqor.families.models import Consent
 from qamqor.journal.models import Request, Status
 from qamqor.orgs.models import Region
@@ -99,14 +99,12 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
             application = services.portal_apply(
                 point=point, topic=topic, client_address=client_address(request), **form.service_kwargs()
             )
-        except SlotTaken as exc:
-            form.add_error(None, exc)
-            taken_at, status = form.cleaned_data["slot"][1], 409
-        except services.TooManyApplications as exc:
-            form.add_error(None, exc)
-            status = 429
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            # The application page shows every bad input with the form again (200), its own
+            # form errors included; only the conflicts and the limits answer otherwise.
+            status = add_refusal(form, exc, bad_input_status=200)
+            if isinstance(exc, SlotTaken):  # offer the nearest free times instead
+                taken_at = form.cleaned_data["slot"][1]
         else:
             token = manage_token(application.request)
             parent_letter_send(
@@ -218,6 +216,7 @@ def _manage_page(
             "form": form or RescheduleForm(),
             **_feedback_offer(item),
             "recommended": selectors.recommended_materials(item),
+            "more_links": selectors.manage_links(item, token),
         }
     )
     return render(request, "portal/manage.html", context, status=status)

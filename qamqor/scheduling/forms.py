@@ -43,6 +43,11 @@ class SessionForm(BootstrapMixin, forms.Form):
         label=_("places"), min_value=1, max_value=100, required=False, help_text=_("Empty: as many as the format allows.")
     )
     meeting_url = forms.URLField(label=_("meeting link"), required=False, assume_scheme="https")
+    public_sign_up = forms.BooleanField(
+        label=_("open to sign-up on the site"),
+        required=False,
+        help_text=_("Parents find the session on the consultation point's page and take a place themselves."),
+    )
 
     def __init__(self, *args, organization_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,6 +65,7 @@ class SessionForm(BootstrapMixin, forms.Form):
             "room": data["room"],
             "capacity": data["capacity"],
             "meeting_url": data["meeting_url"],
+            "public_sign_up": data["public_sign_up"],
         }
 
 

@@ -140,6 +140,11 @@ class AppointmentQuerySet(models.QuerySet):
         """Sessions scheduled for participants (session_schedule sets their places)."""
         return self.filter(capacity__isnull=False)
 
+    def open_to_sign_up(self) -> AppointmentQuerySet:
+        """Sessions parents may sign up for on the public site now: opened by staff, not
+        cancelled, not started."""
+        return self.sessions().active().filter(public_sign_up=True, starts_at__gt=timezone.now())
+
     def with_places_taken(self) -> AppointmentQuerySet:
         # A subquery, not a Count over a join: scoped() may join the specialists already.
         taken = (
@@ -189,6 +194,9 @@ class Appointment(models.Model):
     # default; a session scheduled for participants has its places set.
     format = models.CharField(_("format"), max_length=32, choices=FORMAT_CHOICES, default=INDIVIDUAL_CONSULTATION)
     capacity = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
+    # A session parents may sign up for themselves on the public site (portal/session_signup.py);
+    # otherwise only staff add its participants.
+    public_sign_up = models.BooleanField(_("open to sign-up on the site"), default=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -218,6 +226,14 @@ class Appointment(models.Model):
     @property
     def is_session(self) -> bool:
         return self.capacity is not None
+
+    @property
+    def places_left(self) -> int | None:
+        """The places still free, on a session read with_places_taken(); None otherwise."""
+        taken = getattr(self, "places_taken", None)
+        if self.capacity is None or taken is None:
+            return None
+        return max(self.capacity - taken, 0)
 
 
 class AppointmentSpecialist(models.Model):

@@ -40,6 +40,8 @@ CONSULTATION, RECEPTION = WorkingHours.Kind.CONSULTATION.value, WorkingHours.Kin
 class SlotTaken(ValidationError):
     """Someone else holds this time: a clear message for the user, nothing written."""
 
+    http_status = 409  # the page's answer (core.forms.add_refusal): a conflict, not bad input
+
 
 @dataclass(frozen=True)
 class Slot:

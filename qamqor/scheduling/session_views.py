@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.audit.access import records_read
 from qamqor.core.access import manager_required, staff_required
+from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import visible_to
 from qamqor.families.models import Child, Parent
@@ -141,6 +142,17 @@ def participant_status(request: HttpRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     return redirect("scheduling:session", pk=participant.appointment_id)
+
+
+@require_POST
+@manager_required
+def session_public(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open the session to parents' sign-up on the public site, or close it."""
+    session = get_session_for(request, pk)
+    public = request.POST.get("public") == "1"
+    said = _("The session is open to sign-up on the site.") if public else _("Sign-up on the site is closed.")
+    run_and_report(request, lambda: sessions.session_set_public(session=session, public=public), said)
+    return redirect("scheduling:session", pk=session.pk)
 
 
 @require_POST

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qamqor.families.models import Child, Parent
@@ -33,6 +34,8 @@ from qamqor.scheduling.services import SlotTaken, _lock, appointment_book
 
 class SessionFull(ValidationError):
     """No place left: a clear message, nothing written."""
+
+    http_status = 409  # core.forms.add_refusal
 
 
 def session_schedule(
@@ -46,8 +49,10 @@ def session_schedule(
     room: Room | None = None,
     capacity: int | None = None,
     meeting_url: str = "",
+    public_sign_up: bool = False,
 ) -> Appointment:
-    """Schedule a session of a format with one or several specialists, or raise a clear error."""
+    """Schedule a session of a format with one or several specialists, or raise a clear error.
+    `public_sign_up` opens it at once to parents' sign-up on the public site."""
     rules = FORMATS.get(format)
     if rules is None:
         raise ValidationError({"format": _("Choose a format of work from the list.")}, code="format")
@@ -67,18 +72,52 @@ def session_schedule(
         raise ValidationError({"meeting_url": _("An online session needs a meeting link.")}, code="no_link")
     if not rules.online and meeting_url:
         raise ValidationError({"meeting_url": _("Only an online session has a meeting link.")}, code="link_offline")
-    return appointment_book(
-        organization=organization,
-        specialists=specialists,
-        starts_at=starts_at,
-        booked_by=booked_by,
-        minutes=minutes,
-        room=room,
-        is_online=rules.online,
-        meeting_url=meeting_url,
-        format=format,
-        capacity=capacity,
-    )
+    if public_sign_up:
+        _check_can_open(rules)
+    with transaction.atomic():
+        session = appointment_book(
+            organization=organization,
+            specialists=specialists,
+            starts_at=starts_at,
+            booked_by=booked_by,
+            minutes=minutes,
+            room=room,
+            is_online=rules.online,
+            meeting_url=meeting_url,
+            format=format,
+            capacity=capacity,
+        )
+        if public_sign_up:
+            session.public_sign_up = True
+            session.save(update_fields=["public_sign_up"])
+    return session
+
+
+def _check_can_open(rules) -> None:
+    if rules.is_individual:
+        raise ValidationError(
+            {"public_sign_up": _("Individual work is booked as a consultation: only a group session is opened to sign-up.")},
+            code="individual",
+        )
+
+
+@transaction.atomic
+def session_set_public(*, session: Appointment, public: bool) -> Appointment:
+    """Open a session to parents' sign-up on the public site, or close it (the places already
+    taken stay taken). Only a group session that has not started and is not cancelled opens."""
+    session = Appointment.objects.select_for_update().get(pk=session.pk)
+    if not session.is_session:
+        raise ValidationError(_("This appointment is booked for one family; it cannot be opened to sign-up."), code="not_session")
+    if public:
+        _check_can_open(session.rules)
+        if session.status == Appointment.Status.CANCELLED:
+            raise ValidationError(_("The session is cancelled."), code="cancelled")
+        if session.starts_at <= timezone.now():
+            raise ValidationError(_("The session has already started: it can no longer be opened to sign-up."), code="started")
+    if session.public_sign_up != public:
+        session.public_sign_up = public
+        session.save(update_fields=["public_sign_up"])
+    return session
 
 
 def participant_add(
@@ -179,6 +218,20 @@ def participant_remove(*, participant: Participant) -> Participant:
     participant.is_active = False
     participant.save(update_fields=["status", "is_active"])
     return participant
+
+
+@transaction.atomic
+def participant_withdraw(*, participant: Participant) -> Participant:
+    """The family gives its place back (the parent's private link) before the session starts:
+    the place frees for others. The session's row is locked first, as a sign-up locks it."""
+    if connection.features.has_select_for_update:
+        _lock(Appointment, [participant.appointment_id])
+    participant = Participant.objects.select_related("appointment").get(pk=participant.pk)
+    if not participant.is_active:
+        raise ValidationError(_("This place is already cancelled."), code="removed")
+    if participant.appointment.starts_at <= timezone.now():
+        raise ValidationError(_("The session has already started: the place can no longer be cancelled."), code="started")
+    return participant_remove(participant=participant)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sessions/", session_views.session_list, name="sessions"),
     path("sessions/new/", session_views.session_new, name="session_new"),
     path("sessions/<int:pk>/", session_views.session_detail, name="session"),
+    path("sessions/<int:pk>/public/", session_views.session_public, name="session_public"),
     path("sessions/participants/<int:pk>/status/", session_views.participant_status, name="participant_status"),
     path("sessions/participants/<int:pk>/remove/", session_views.participant_remove, name="participant_remove"),
 ]
