@@ -48,6 +48,12 @@ def head(kindergarten):
 
 
 @pytest.fixture
+def social_pedagogue(kindergarten):
+    """Keeps the social passport (qamqor/social); passes the second factor at login (conftest shim)."""
+    return f.staff(kindergarten, "social_pedagogue", full_name="Қасымова Жанар Болатқызы", username="social")
+
+
+@pytest.fixture
 def psychologist(kindergarten, room):
     m = f.staff(kindergarten, "psychologist", full_name="Оспанова Айгүл Маратқызы", username="psychologist")
     f.weekly_hours(m, room=room)

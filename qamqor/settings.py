@@ -461,15 +461,108 @@ if QAMQOR_PUBLIC_URL:
 
 # Background work (issue 8): the Django Tasks API on its database backend. `make run` starts a
 # worker beside the web server; production runs any number of `manage.py db_worker` processes
-# on the same queue (deploy/qamqor-worker.service). Tests run tasks at once (conftest.py).
+# on the same queue (deploy/qamqor-worker.service). Tests keep the database backend and run the
+# queued tasks through the worker's own code (qamqor/notify/tests/conftest.py).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _whole_number(name: str, default: int, low: int, high: int) -> int:
+    try:
+        value = int(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}")
+    return value
+
+
+def _yes_no(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value not in {"", "0", "1", "true", "false", "yes", "no"}:
+        raise ImproperlyConfigured(f"{name} must be 1 or 0")
+    return value in {"1", "true", "yes"}
+
+
+# Mail by SMTP (DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): the server.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = _whole_number("DJANGO_EMAIL_PORT", 25, 1, 65535)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+if not EMAIL_HOST_PASSWORD and os.environ.get("DJANGO_EMAIL_HOST_PASSWORD_FILE"):
+    EMAIL_HOST_PASSWORD = Path(os.environ["DJANGO_EMAIL_HOST_PASSWORD_FILE"]).read_text(encoding="utf-8").strip()
+EMAIL_USE_TLS = _yes_no("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = _yes_no("DJANGO_EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL exclude each other: set one")
+# A mail server that does not answer must not hold a worker for ever.
+EMAIL_TIMEOUT = _whole_number("DJANGO_EMAIL_TIMEOUT", 20, 1, 600)
+
+# Reminders and messages (qamqor/notify). SMS: "console" prints them (development), "mobizon"
+# sends them through Mobizon.kz's HTTP API (docs/operations.md, "Workers and messages").
+QAMQOR_SMS_BACKEND = os.environ.get("QAMQOR_SMS_BACKEND", "console").strip() or "console"
+if QAMQOR_SMS_BACKEND not in {"console", "mobizon"}:
+    raise ImproperlyConfigured(f"QAMQOR_SMS_BACKEND must be console or mobizon, not {QAMQOR_SMS_BACKEND!r}")
+QAMQOR_MOBIZON_URL = (os.environ.get("QAMQOR_MOBIZON_URL", "").strip() or "https://api.mobizon.kz").rstrip("/")
+if urlsplit(QAMQOR_MOBIZON_URL).scheme not in {"http", "https"} or not urlsplit(QAMQOR_MOBIZON_URL).netloc:
+    raise ImproperlyConfigured(
+        f"QAMQOR_MOBIZON_URL must be an address like https://api.mobizon.kz, not {QAMQOR_MOBIZON_URL!r}"
+    )
+QAMQOR_MOBIZON_API_KEY = os.environ.get("QAMQOR_MOBIZON_API_KEY", "").strip()
+if not QAMQOR_MOBIZON_API_KEY and os.environ.get("QAMQOR_MOBIZON_API_KEY_FILE"):
+    QAMQOR_MOBIZON_API_KEY = Path(os.environ["QAMQOR_MOBIZON_API_KEY_FILE"]).read_text(encoding="utf-8").strip()
+if QAMQOR_SMS_BACKEND == "mobizon" and not QAMQOR_MOBIZON_API_KEY:
+    raise ImproperlyConfigured("QAMQOR_SMS_BACKEND=mobizon needs QAMQOR_MOBIZON_API_KEY (or QAMQOR_MOBIZON_API_KEY_FILE)")
+# The sender name registered with the gateway (alphanumeric, up to 11 characters); empty = the gateway's default.
+QAMQOR_SMS_SENDER = os.environ.get("QAMQOR_SMS_SENDER", "").strip()
+if len(QAMQOR_SMS_SENDER) > 11:
+    raise ImproperlyConfigured("QAMQOR_SMS_SENDER must be at most 11 characters")
+# Attempts per channel before a message falls back to the parent's other channel, and the first
+# wait between attempts in seconds (each next wait is five times longer).
+QAMQOR_NOTIFY_ATTEMPTS = _whole_number("QAMQOR_NOTIFY_ATTEMPTS", 3, 1, 10)
+QAMQOR_NOTIFY_RETRY_SECONDS = _whole_number("QAMQOR_NOTIFY_RETRY_SECONDS", 60, 1, 86400)
+# httpx logs every request's address at INFO: Mobizon's carries the API key, the Bot API's the
+# bot's token. Only its warnings reach the log.
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}
+LOGGING["loggers"]["httpcore"] = {"level": "WARNING"}
+
+# The Telegram bot (qamqor/notify/telegram.py), run by long polling: `manage.py telegram_bot`.
+# Without a token the bot is off and no page offers to link Telegram.
+QAMQOR_TELEGRAM_BOT_TOKEN = os.environ.get("QAMQOR_TELEGRAM_BOT_TOKEN", "").strip()
+if not QAMQOR_TELEGRAM_BOT_TOKEN and os.environ.get("QAMQOR_TELEGRAM_BOT_TOKEN_FILE"):
+    QAMQOR_TELEGRAM_BOT_TOKEN = Path(os.environ["QAMQOR_TELEGRAM_BOT_TOKEN_FILE"]).read_text(encoding="utf-8").strip()
+QAMQOR_TELEGRAM_BOT_USERNAME = os.environ.get("QAMQOR_TELEGRAM_BOT_USERNAME", "").strip().lstrip("@")
+if QAMQOR_TELEGRAM_BOT_TOKEN and not QAMQOR_TELEGRAM_BOT_USERNAME:
+    raise ImproperlyConfigured("QAMQOR_TELEGRAM_BOT_TOKEN needs QAMQOR_TELEGRAM_BOT_USERNAME (the bot's name, for its links)")
+QAMQOR_TELEGRAM_API_URL = (os.environ.get("QAMQOR_TELEGRAM_API_URL", "").strip() or "https://api.telegram.org").rstrip("/")
+if urlsplit(QAMQOR_TELEGRAM_API_URL).scheme not in {"http", "https"} or not urlsplit(QAMQOR_TELEGRAM_API_URL).netloc:
+    raise ImproperlyConfigured(
+        f"QAMQOR_TELEGRAM_API_URL must be an address like https://api.telegram.org, not {QAMQOR_TELEGRAM_API_URL!r}"
+    )
 
 # The REST API v1 (qamqor/api): its own settings live with it; the schema by drf-spectacular.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Tokens only (Authorization: Bearer …, qamqor/api/authentication.py), never the session
+    # cookie; and JSON bodies only, which a page on another site cannot send without CORS: so
+    # no call can ride on a browser's cookie or form, and the API needs no CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["qamqor.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "qamqor.api.pagination.ApiPagination",
+    "EXCEPTION_HANDLER": "qamqor.api.errors.exception_handler",
+    # Per client address without a token, per token with one (qamqor/api/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": ["qamqor.api.throttling.AnonymousThrottle", "qamqor.api.throttling.TokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anonymous": "120/min", "token": "600/min"},
+    # REMOTE_ADDR only: X-Forwarded-For is the client's to write (qamqor/core/proxy.py sets
+    # REMOTE_ADDR behind nginx).
+    "NUM_PROXIES": 0,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Qamqor API",
+    "DESCRIPTION": "Consultation points, free times, booking, events and materials; the organisation's requests with a token.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
 }

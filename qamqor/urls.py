@@ -31,7 +31,7 @@ urlpatterns = [
     path("plans/", include("qamqor.plans.urls")),
     path("council/", include("qamqor.council.urls")),
     path("social/", include("qamqor.social.urls")),
-    path("notify/", include("qamqor.notify.urls")),
+    path("", include("qamqor.notify.urls")),
     path("api/v1/", include("qamqor.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

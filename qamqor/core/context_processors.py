@@ -8,6 +8,7 @@ from django.utils import translation
 from modeltranslation.utils import resolution_order
 
 from qamqor.core.access import current_organization_id
+from qamqor.core.second_factor import is_verified, needs_second_factor
 from qamqor.core.scoping import scope_for
 
 
@@ -41,6 +42,12 @@ def qamqor(request: HttpRequest) -> dict:
         "is_officer": bool(scope.district_ids or scope.region_ids),
         "reads_audit": scope.reads_audit(org_id),
         "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
+        # The social service's restricted area (qamqor/social: SOCIAL_ROLE_CODES).
+        "is_social": bool(org_id and scope.roles_in(org_id) & {"social_pedagogue", "head", "director"}),
         "my_organizations": organizations,
         "current_organization_id": org_id,
+        # Before the second factor is passed, the bar loads nothing by itself (the unread badge's
+        # htmx call would be answered with a redirect to the verify page, taking the person off
+        # the set-up page).
+        "second_factor_pending": needs_second_factor(request) and not is_verified(request),
     }

@@ -85,6 +85,8 @@ def has_personal_data(request: HttpRequest) -> bool:
 
     - Everything a signed-in person gets: the back office shows children, parents and requests
       on nearly every page, and even the public pages carry the person's name in the bar.
+    - Calls to the REST API made with a token (qamqor/api; the API ignores staff logins, and
+      its public reads are the same for everyone).
     - The parent's private-link pages (/my/<token>/…, /feedback/<token>/), whoever opens them.
 
     Everything else (the finder, a point's page, materials, questions, the login page's own
@@ -92,6 +94,9 @@ def has_personal_data(request: HttpRequest) -> bool:
     """
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
+        return True
+    # A call to the REST API with a token (DRF puts it on the request): the organisation's data.
+    if getattr(request, "auth", None) is not None:
         return True
     match = getattr(request, "resolver_match", None)
     return match is not None and match.route.startswith(PRIVATE_ROUTE_PREFIXES)

@@ -24,8 +24,11 @@ from qamqor.audit.models import DataRequest, RetentionRun
 from qamqor.core.models import User
 from qamqor.core.services import recovery_codes_replace
 from qamqor.core.testing import factories as f
+from qamqor.council.models import Meeting
+from qamqor.families.models import Contract
 from qamqor.journal.models import JournalCounter, Request, Topic
 from qamqor.journal.services import request_complete, request_intake, request_schedule
+from qamqor.notify.models import Message as NotifyMessage
 from qamqor.orgs.models import Membership
 from qamqor.portal.models import Feedback
 from qamqor.portal.services import (
@@ -51,6 +54,12 @@ NO_ADD = {Request, JournalCounter, Appointment, Feedback, LogEntry, AccessAttemp
 NO_ADD |= {RetentionRun, DataRequest}
 # Background tasks' results: written by the workers only (django-tasks-db).
 NO_ADD |= {DBTaskResult}
+# The delivery log of reminders and messages: written by the notify services and workers only.
+NO_ADD |= {NotifyMessage}
+# Contracts with parents: numbered, drafted, signed and ended by their services only (families/contracts.py).
+NO_ADD |= {Contract}
+# Meetings of the parent support centre: numbered per academic year by their service only (council/services.py).
+NO_ADD |= {Meeting}
 
 
 @task()
@@ -118,11 +127,37 @@ def build_world(n: int) -> None:
 
     award(organization, parent, by=methodist.user)
     honor_entry(organization, parent, by=methodist.user)
+    # A contract with the parent (families/contracts.py).
+    from qamqor.families.contracts import contract_draft
+
+    contract_draft(parent=parent, child=child, language="kk", by=methodist.user)
+    # Reminder times and a message in the delivery log (qamqor/notify): the feedback link by SMS.
+    from qamqor.notify.services import feedback_plan, reminder_settings_save
+
+    reminder_settings_save(organization_id=organization.pk, first_hours=24, second_hours=2)
+    feedback_plan(request_id=request.pk)
     # A parent's download of their data and a retention run, recorded (qamqor/audit).
     from qamqor.audit.services import data_request_export_record, retention_apply
 
     data_request_export_record(parent=parent, counts={"requests": 1})
     retention_apply(organization=organization, dry_run=True)
+    # A class of the social service (qamqor/social); its children's records are not in the admin.
+    from qamqor.social.services import class_create
+
+    class_create(organization=organization, academic_year=2025, name=f"5А-{n}")
+    # The parent support centre's member and meeting, and a plan approved at it (qamqor/council, qamqor/plans).
+    from qamqor.council.services import meeting_create, meeting_set_status, member_add
+    from qamqor.plans.services import plan_approve, plan_create, plan_item_create
+
+    member_add(organization=organization, membership=methodist, position="secretary")
+    meeting = meeting_set_status(meeting=meeting_create(organization=organization, date=dt.date(2025, 9, 20)), status="held")
+    plan = plan_create(organization=organization, academic_year=2025, kind="centre_annual")
+    plan_item_create(plan=plan, activity="Ата-аналарға сауалнама", period="months", months=[10])
+    plan_approve(plan=plan, meeting=meeting)
+    # An integration token (qamqor/api).
+    from qamqor.api.services import api_token_issue
+
+    api_token_issue(organization=organization, name=f"Аудан порталы {n}", roles=["methodist"], by=methodist.user)
     Group.objects.create(name=f"Methodists {n}")
     # A methodist who turned the second factor on: an authenticator and recovery codes (django-otp).
     TOTPDevice.objects.create(user=methodist.user, name="Authenticator", confirmed=True)

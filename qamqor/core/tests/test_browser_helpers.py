@@ -147,3 +147,21 @@ def test_reference_data_is_back_for_every_browser_test(page, turn):
     page.goto("/accounts/login/")
     assert Region.objects.count() == 20
     assert Topic.objects.exists()
+
+
+def test_every_transactional_test_keeps_the_reference_data():
+    """A `transaction=True` test ends with a flush; without `serialized_rollback=True` it takes the
+    migrations' regions and topics with it, and every later test that needs them fails at setup
+    far from the cause. So each one must ask for them back."""
+    import re
+    from pathlib import Path
+
+    import qamqor
+
+    offenders = [
+        f"{path.relative_to(Path(qamqor.__file__).parent)}:{number}"
+        for path in Path(qamqor.__file__).parent.rglob("test_*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"django_db\([^)]*transaction=True", line) and "serialized_rollback=True" not in line
+    ]
+    assert not offenders, offenders

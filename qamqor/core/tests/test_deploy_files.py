@@ -81,14 +81,13 @@ def test_the_units_run_what_exists() -> None:
     )
     assert "ExecReload=/bin/kill -s HUP $MAINPID" in (DEPLOY / "qamqor-web.service").read_text()
     commands = get_commands()
-    for unit in ("qamqor-daily.service", "qamqor-worker.service"):
+    for unit in ("qamqor-daily.service", "qamqor-worker.service", "qamqor-telegram.service", "qamqor-figures.service"):
         for command in unit_commands(unit):
             if command.startswith("/usr/bin/find ${QAMQOR_BACKUP_DIR} "):
                 continue  # the old backups
             assert command.startswith("/srv/qamqor/.venv/bin/python manage.py "), command
             name = command.split()[2]
-            # db_worker comes with django-tasks (issue 8); the unit is ready for it.
-            assert name in commands or name == "db_worker", f"{unit}: there is no manage.py {name}"
+            assert name in commands, f"{unit}: there is no manage.py {name}"
 
 
 def test_nginx_sends_what_settings_trust() -> None:
