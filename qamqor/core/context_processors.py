@@ -8,8 +8,8 @@ from django.utils import translation
 from modeltranslation.utils import resolution_order
 
 from qamqor.core.access import current_organization_id
-from qamqor.core.second_factor import is_verified, needs_second_factor
 from qamqor.core.scoping import scope_for
+from qamqor.core.second_factor import is_verified, needs_second_factor
 
 
 class OrganizationName(NamedTuple):
