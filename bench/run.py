@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
 def measure(args: argparse.Namespace, prepared) -> int:
     from django.db import connection
 
+    from bench import api, report
     from bench import dataset as data
     from bench import measure as m
-    from bench import report
     from bench.database import describe
 
     seconds, say = args.seconds, print
@@ -83,11 +83,16 @@ def measure(args: argparse.Namespace, prepared) -> int:
     anonymous, uncached = m.anonymous_floor_meter(), m.uncached_journal_meter(client)
     booking = m.Booking(prepared, needed=int((seconds + 1) * 3000), client=m.logged_in_client(prepared.booker_user_id))
     booking_meter = m.Meter("booking", booking)
-    say(f"bench: floors, journal page (cached and not) and booking, in turns, {seconds:g} s each …")
+    api_slots = api.ApiFreeSlots(prepared)
+    api_booking = api.ApiBooking(prepared, needed=int((seconds + 1) * 400))
+    api_slots_meter, api_booking_meter = m.Meter("API free slots", api_slots), m.Meter("API booking", api_booking)
+    say(f"bench: floors, journal page (cached and not), booking and the API, in turns, {seconds:g} s each …")
     try:
-        m.interleaved([floor, journal, booking_meter, anonymous, uncached], seconds)
+        with api.own_throttle_cache():
+            m.interleaved([floor, journal, booking_meter, anonymous, uncached, api_slots_meter, api_booking_meter], seconds)
     finally:
         booking.clear()
+        api_booking.clear()
     say("bench: free slots …")
     slots = m.free_slots_time(prepared, seconds)
     anatomy = m.journal_anatomy(client)
@@ -115,6 +120,17 @@ def measure(args: argparse.Namespace, prepared) -> int:
                    note=f"{booking_meter.ms_each:.2f} ms each, {booking_meter.count:,} bookings, {spread(booking_meter)}; "
                         f"{booking.specialists} specialists, {booking.refused} refused"
                         + (", ran out of free slots" if booking_meter.exhausted else "")),
+        report.Row("API: GET free-slots/ of a point, a week", api_slots_meter.per_second, "req/s",
+                   api_slots_meter.per_second / floor.per_second,
+                   note=f"{api_slots_meter.ms_each:.2f} ms each, {api_slots_meter.count:,} requests, {spread(api_slots_meter)}; "
+                        f"{api_slots.slots} free slots in the answer; "
+                        f"/ anonymous bare view = {api_slots_meter.per_second / anonymous.per_second:.3f}"),
+        report.Row("API: POST bookings/ (application + booking, new key)", api_booking_meter.per_second, "/s",
+                   api_booking_meter.per_second / floor.per_second,
+                   note=f"{api_booking_meter.ms_each:.2f} ms each, {api_booking_meter.count:,} bookings, {spread(api_booking_meter)}; "
+                        f"/ anonymous bare view = {api_booking_meter.per_second / anonymous.per_second:.3f}; "
+                        f"{api_booking.specialists} specialists, {api_booking.refused} refused"
+                        + (", ran out of free slots" if api_booking_meter.exhausted else "")),
         report.Row("free slots, 1 specialist, 14 days: median", slots.median_ms, "ms", None, f"<= {FREE_SLOTS_TARGET_MS:g} ms",
                    slots.median_ms <= FREE_SLOTS_TARGET_MS, note=f"{slots.runs:,} runs, {slots.slots} free slots found"),
         report.Row("free slots, 1 specialist, 14 days: p95", slots.p95_ms, "ms"),
@@ -125,6 +141,8 @@ def measure(args: argparse.Namespace, prepared) -> int:
     say("Pages: django.test.Client in this process, one request at a time, DEBUG off, logged in as a methodist;")
     say("the floor is a bare view behind login_required, asked by the same client.")
     say("Booking: the floor's view plus appointment_book(), posted by a logged-in client, one specialist per booking.")
+    say("API: without a token, each call from another client address; a booking is the public site's application")
+    say("(parent, child, request, appointment) with a new Idempotency-Key, by another parent each time (bench/api.py).")
     for row in rows:
         if row.note:
             say(f"  {row.name}: {row.note}")
@@ -145,10 +163,13 @@ def measure(args: argparse.Namespace, prepared) -> int:
             "pages": "django.test.Client in process, one request at a time, DEBUG off, logged in as a methodist; "
                      "floor: a bare view behind login_required for the same client",
             "booking": "POST bench/book/ (login_required view + appointment_book()), distinct free slots of many specialists",
-            "order": "floor, journal and booking interleaved in rounds of about 1 s",
+            "api": "GET /api/v1/points/<measured point>/free-slots/ and POST /api/v1/bookings/ without a token, JSON, "
+                   "a new Idempotency-Key, client address and phone number each call (bench/api.py)",
+            "order": "floor, journal, booking and the API interleaved in rounds of about 1 s",
         },
         "results": rows,
-        "rounds_per_second": {meter.name: meter.rounds for meter in (floor, journal, booking_meter, anonymous, uncached)},
+        "rounds_per_second": {meter.name: meter.rounds for meter in (floor, journal, booking_meter, anonymous, uncached,
+                                                                         api_slots_meter, api_booking_meter)},
         "journal_anatomy": anatomy,
         "markdown": report.markdown(rows),
     }, stamp)

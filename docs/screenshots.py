@@ -3,7 +3,7 @@
 It drives a real browser (Debian's chromium, through Playwright) over a running demo, logs in
 through the login form, switches the language with the KK/RU buttons and saves each page.
 It writes to the demo's database (it records and books one request per language, and sets up
-the second factor of admin, head and head2), so run it against a throwaway copy of the data,
+the second factor of admin, head, head2 and social), so run it against a throwaway copy of the data,
 never a real one, and load a fresh demo for each run.
 
 How to re-run it (from the project root):
@@ -85,6 +85,14 @@ LATIN_OK = {
     "authenticator",
     "freeotp",
     "aegis",
+    # file formats, channels and the national services the later pages name
+    "docx",
+    "jpeg",
+    "png",
+    "word",
+    "sms",
+    "egov",
+    "kz",
 }
 
 # What the script types, per language: a new family and their question.
@@ -556,16 +564,148 @@ def others(browser: Browser, base: str, lang: str) -> None:
     page.context.close()
 
 
+# ---- the later capabilities (plans.md, council.md, contracts.md, social.md, reports.md,
+# notify.md, api.md): pages that only read, so both languages show the same demo.
+
+
+def link_to(page: Page, pattern: str) -> str | None:
+    """The first link on the page's main part whose address matches `pattern` (a regex)."""
+    hrefs = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))")
+    return next((h for h in hrefs if re.fullmatch(pattern, h.split("?")[0])), None)
+
+
+def open_link(page: Page, base: str, pattern: str, what: str) -> bool:
+    href = link_to(page, pattern)
+    if href is None:
+        problems.append(f"{what}: no link matching {pattern} on {page.url}")
+        return False
+    expect_ok(page.goto(base + href), what)
+    return True
+
+
+def check_menu(page: Page, lang: str, who: str) -> None:
+    """The menu bar at 1280 px: one row, nothing cut off (a wrap or overflow is reported)."""
+    size = page.evaluate(
+        """() => { const n = document.querySelector('nav.navbar');
+                   if (!n) return null;
+                   const r = n.getBoundingClientRect();
+                   return {height: r.height, scroll: n.scrollWidth, width: n.clientWidth}; }"""
+    )
+    if size is None:
+        problems.append(f"[{lang}] no menu bar on {page.url}")
+        return
+    print(f"[{lang}] {who}'s menu bar at {DESKTOP['width']} px: {size}")
+    if size["height"] > 80 or size["scroll"] > size["width"] + 1:
+        problems.append(f"[{lang}] {who}'s menu bar wraps or overflows at {DESKTOP['width']} px: {size}")
+
+
+def manager_pages(browser: Browser, base: str, lang: str) -> None:
+    """The methodist: plans, the documentation set, the centre's meetings and minutes, the
+    contracts, the messages log and the dashboard."""
+    page = login(browser, base, "methodist", lang)
+    expect_ok(page.goto(f"{base}/journal/"), "journal")
+    check_menu(page, lang, "methodist")
+    expect_ok(page.goto(f"{base}/plans/"), "plans")
+    shot(page, lang, "plans")
+    # the perspective plan (kk «перспективалық», ru «перспективный»): approved, one item overdue
+    href = page.eval_on_selector_all(
+        "main tr, main li, main .card",
+        """rows => (rows.find(r => r.innerText.includes('ерспектив') && r.querySelector('a[href^="/plans/"]')) || {})
+                  .querySelector?.('a[href^="/plans/"]')?.getAttribute('href')""",
+    )
+    if href or open_link(page, base, r"/plans/\d+/", "a plan"):
+        if href:
+            expect_ok(page.goto(base + href), "the perspective plan")
+        shot(page, lang, "plan", full_page=True)
+    expect_ok(page.goto(f"{base}/plans/documentation/"), "documentation set")
+    shot(page, lang, "documentation", full_page=True)
+    expect_ok(page.goto(f"{base}/council/"), "the centre")
+    shot(page, lang, "council", full_page=True)
+    if open_link(page, base, r"/council/meetings/\d+/", "a meeting"):
+        shot(page, lang, "council-meeting", full_page=True)
+        expect_ok(page.goto(page.url.rstrip("/") + "/minutes/"), "minutes")
+        shot(page, lang, "council-minutes", full_page=True)
+    expect_ok(page.goto(f"{base}/parents/contracts/"), "contracts")
+    shot(page, lang, "contracts")
+    expect_ok(page.goto(f"{base}/notify/messages/"), "messages")
+    shot(page, lang, "messages")
+    expect_ok(page.goto(f"{base}/reports/dashboard/"), "dashboard")
+    shot(page, lang, "dashboard")  # the top: the whole page is wider than the screen (the period links)
+    page.context.close()
+
+
+def social_pages(browser: Browser, base: str, lang: str) -> None:
+    """The social pedagogue (second factor at the first login): the home page and the passport."""
+    page = login(browser, base, "social", lang)
+    expect_ok(page.goto(f"{base}/social/"), "social")
+    shot(page, lang, "social")
+    expect_ok(page.goto(f"{base}/social/passport/"), "social passport")
+    shot(page, lang, "social-passport", full_page=True)
+    expect_ok(page.goto(f"{base}/social/inspections/"), "inspections due")
+    shot(page, lang, "social-inspections")
+    page.context.close()
+
+
+def officer_reports(browser: Browser, base: str, lang: str) -> None:
+    page = login(browser, base, "region", lang)
+    expect_ok(page.goto(f"{base}/reports/"), "reports (region officer)")
+    if open_link(page, base, r"/reports/region/\d+/", "region view"):
+        shot(page, lang, "reports-region")
+    page.context.close()
+
+
+def public_new_pages(browser: Browser, base: str, lang: str) -> None:
+    """A parent on the public site: a group session open to sign-up (form filled, not sent), and
+    the API's documentation page."""
+    locale = {"kk": "kk-KZ", "ru": "ru-RU"}[lang]
+    context = browser.new_context(viewport=DESKTOP, locale=locale, timezone_id="Asia/Almaty")
+    page = context.new_page()
+    expect_ok(page.goto(f"{base}/points/"), "point finder")
+    if page.get_attribute("html", "lang") != lang:
+        set_language(page, lang)
+    for href in page.eval_on_selector_all("main a[href]", "els => els.map(e => e.getAttribute('href'))"):
+        point = re.fullmatch(r"/points/(\d+)/", href.split("?")[0])
+        if not point:
+            continue
+        expect_ok(page.goto(f"{base}/points/{point[1]}/sessions/"), "public sessions")
+        session = link_to(page, r"/points/\d+/sessions/\d+/")
+        if session:
+            shot(page, lang, "portal-sessions")
+            expect_ok(page.goto(base + session), "public session")
+            for selector, value in (("#id_parent_full_name", SAMPLE[lang]["parent"]), ("#id_phone", SAMPLE[lang]["phone"])):
+                if page.locator(selector).count():
+                    page.fill(selector, value)
+            shot(page, lang, "portal-session", full_page=True)
+            break
+    else:
+        problems.append(f"[{lang}] no consultation point has a session open to sign-up")
+    expect_ok(page.goto(f"{base}/api/v1/docs/"), "API docs")
+    shot(page, lang, "api-docs", check=False)  # the API's own names (fields, headers) are English on purpose
+    context.close()
+
+
+def new_capabilities(browser: Browser, base: str, lang: str) -> None:
+    manager_pages(browser, base, lang)
+    social_pages(browser, base, lang)
+    officer_reports(browser, base, lang)
+    public_new_pages(browser, base, lang)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8765", help="the running demo")
     parser.add_argument("--lang", choices=["kk", "ru"], action="append", help="kk, ru or both (default)")
+    parser.add_argument("--new-only", action="store_true", help="only the pages of plans, centre, contracts, social, reports")
     args = parser.parse_args()
     base = args.url.rstrip("/")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         languages = args.lang or ["kk", "ru"]
         # Pages that only read first, so every language shows the same untouched demo...
+        for lang in languages:
+            new_capabilities(browser, base, lang)
+        if args.new_only:
+            languages = []
         for lang in languages:
             methodist_pages(browser, base, lang)
             specialist(browser, base, lang)

@@ -93,3 +93,8 @@ def pytest_collection_modifyitems(items):
         item.add_marker(pytest.mark.browser)
     later = {id(item) for item in in_browser}
     items[:] = [item for item in items if id(item) not in later] + in_browser
+    # The tests that open generated documents in LibreOffice, by their files' names (`-m "not
+    # libreoffice"` leaves them out: each LibreOffice start takes a second or two).
+    for item in items:
+        if "libreoffice" in item.path.name:
+            item.add_marker(pytest.mark.libreoffice)

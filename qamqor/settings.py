@@ -7,6 +7,7 @@ stops the start with ImproperlyConfigured instead of being silently ignored.
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -538,6 +539,20 @@ if urlsplit(QAMQOR_TELEGRAM_API_URL).scheme not in {"http", "https"} or not urls
     raise ImproperlyConfigured(
         f"QAMQOR_TELEGRAM_API_URL must be an address like https://api.telegram.org, not {QAMQOR_TELEGRAM_API_URL!r}"
     )
+
+# How the bot gets its updates: "polling" (`manage.py telegram_bot` asks Telegram) or "webhook"
+# (Telegram POSTs each update to notify:telegram_webhook under QAMQOR_PUBLIC_URL, registered once
+# by `manage.py telegram_bot --set-webhook`). The webhook is authenticated by the secret Telegram
+# sends back in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -).
+QAMQOR_TELEGRAM_MODE = os.environ.get("QAMQOR_TELEGRAM_MODE", "").strip().lower() or "polling"
+if QAMQOR_TELEGRAM_MODE not in {"polling", "webhook"}:
+    raise ImproperlyConfigured(f"QAMQOR_TELEGRAM_MODE must be polling or webhook, not {QAMQOR_TELEGRAM_MODE!r}")
+QAMQOR_TELEGRAM_WEBHOOK_SECRET = os.environ.get("QAMQOR_TELEGRAM_WEBHOOK_SECRET", "").strip()
+if not QAMQOR_TELEGRAM_WEBHOOK_SECRET and os.environ.get("QAMQOR_TELEGRAM_WEBHOOK_SECRET_FILE"):
+    QAMQOR_TELEGRAM_WEBHOOK_SECRET = Path(os.environ["QAMQOR_TELEGRAM_WEBHOOK_SECRET_FILE"]).read_text(encoding="utf-8").strip()
+_secret_ok = re.fullmatch(r"[A-Za-z0-9_-]{16,256}", QAMQOR_TELEGRAM_WEBHOOK_SECRET)
+if QAMQOR_TELEGRAM_MODE == "webhook" and QAMQOR_TELEGRAM_BOT_TOKEN and not _secret_ok:
+    raise ImproperlyConfigured("QAMQOR_TELEGRAM_MODE=webhook needs QAMQOR_TELEGRAM_WEBHOOK_SECRET: 16-256 of A-Z a-z 0-9 _ -")
 
 # The REST API v1 (qamqor/api): its own settings live with it; the schema by drf-spectacular.
 REST_FRAMEWORK = {

@@ -44,6 +44,8 @@ def qamqor(request: HttpRequest) -> dict:
         "is_consultant": bool(org_id and scope.roles_in(org_id) - {"secretary", "director", "deputy"}),
         # The social service's restricted area (qamqor/social: SOCIAL_ROLE_CODES).
         "is_social": bool(org_id and scope.roles_in(org_id) & {"social_pedagogue", "head", "director"}),
+        # Children's social records a joint plan gives a psychologist or class teacher (read with the roles).
+        "reads_joint_social": bool(org_id and org_id in scope.joint_social_org_ids),
         "my_organizations": organizations,
         "current_organization_id": org_id,
         # Before the second factor is passed, the bar loads nothing by itself (the unread badge's

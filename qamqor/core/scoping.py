@@ -41,6 +41,9 @@ class Scope:
     region_ids: frozenset[int] = frozenset()
     # organisation id -> its name by language code, for the organisation switcher
     organization_names: dict[int, dict[str, str]] = field(default_factory=dict)
+    # The organisations where a joint plan gives this user children's social records to read
+    # (qamqor/social, issue 6 item 6): granted for the current academic year, with the rule on.
+    joint_social_org_ids: frozenset[int] = frozenset()
 
     @property
     def staff_org_ids(self) -> frozenset[int]:
@@ -63,8 +66,15 @@ class Scope:
     def needs_second_factor(self) -> bool:
         """Must this user pass a second factor (qamqor/core/second_factor.py) before any page?
         Administrators, and anyone holding a SECOND_FACTOR_ROLE_CODES role in any organisation.
-        Others may turn it on for themselves; then it is asked of them too."""
-        return self.is_superuser or self.is_staff or any(roles & SECOND_FACTOR_ROLE_CODES for roles in self.roles_by_org.values())
+        Others may turn it on for themselves; then it is asked of them too. A psychologist or class
+        teacher who reads social records through a joint plan is asked it too, as the social
+        pedagogue is."""
+        return (
+            self.is_superuser
+            or self.is_staff
+            or bool(self.joint_social_org_ids)
+            or any(roles & SECOND_FACTOR_ROLE_CODES for roles in self.roles_by_org.values())
+        )
 
     def journal_visibility(self, organization_id: int) -> str:
         """What part of an organisation's journal this user sees, as a short text: all of it
@@ -85,17 +95,30 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
     cached = getattr(user, "_qamqor_scope", None)
     if cached is not None:
         return cached
+    from qamqor.core.academic_year import current_academic_year
     from qamqor.orgs.models import Membership  # core sits below orgs; imported lazily on purpose
 
     roles: dict[int, set[str]] = {}
     names: dict[int, dict[str, str]] = {}
-    membership_ids, districts, regions = set(), set(), set()
+    membership_ids, districts, regions, joint_orgs = set(), set(), set(), set()
     name_columns = [f"organization__name_{code}" for code, _name in settings.LANGUAGES]
+    this_year = current_academic_year()
+    # The social service's joint-plan grants and its switch come in the same query, by relation
+    # name (core does not import the social app): a LEFT JOIN, one row per grant, usually none.
     for m in Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
-        "id", "role", "organization_id", "district_id", "region_id", *name_columns
+        "id",
+        "role",
+        "organization_id",
+        "district_id",
+        "region_id",
+        "social_joint_access__academic_year",
+        "organization__social_settings__joint_plan_access",
+        *name_columns,
     ):
-        membership_id, role, org_id, district_id, region_id, *org_names = m
+        membership_id, role, org_id, district_id, region_id, grant_year, joint_on, *org_names = m
         membership_ids.add(membership_id)
+        if org_id and joint_on and grant_year == this_year:
+            joint_orgs.add(org_id)
         if org_id:
             roles.setdefault(org_id, set()).add(role)
             names[org_id] = {code: name for (code, _name), name in zip(settings.LANGUAGES, org_names) if name}
@@ -112,6 +135,7 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope:
         district_ids=frozenset(districts),
         region_ids=frozenset(regions),
         organization_names=names,
+        joint_social_org_ids=frozenset(joint_orgs),
     )
     user._qamqor_scope = scope  # type: ignore[union-attr]
     return scope

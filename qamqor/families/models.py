@@ -69,7 +69,9 @@ class Parent(models.Model):
         ordering = ["full_name"]
         verbose_name = _("parent")
         verbose_name_plural = _("parents")
-        indexes = [models.Index(fields=["organization", "phone"])]
+        # (organisation, phone): the parent an application finds or makes; phone alone: the site's
+        # limit of future bookings per phone, counted across organisations (portal.services).
+        indexes = [models.Index(fields=["organization", "phone"]), models.Index(fields=["phone"], name="families_parent_phone")]
 
     def __str__(self) -> str:
         return self.full_name

@@ -106,23 +106,39 @@ def _session_parents(appointment: Appointment) -> list[Parent]:
     return [p for p in parents.values() if _may_contact(p)]
 
 
-@transaction.atomic
 def reminders_plan(*, appointment_id: int, now: dt.datetime | None = None) -> list[Message]:
     """Bring an appointment's reminders in line with it: waiting reminders of a cancelled
     session, or for a time it no longer has, are dropped; a booked session gets the reminders
-    its organisation asks for that are still ahead. Safe to call any number of times."""
+    its organisation asks for that are still ahead. Safe to call any number of times.
+
+    It runs after every booking's commit, so it reads first and writes only what changes, each
+    write on its own (no transaction around the reads: on SQLite that would take the database's
+    write lock for every booking). Two runs at once cannot plan a message twice: the unique keys
+    refuse the second (`_plan`)."""
     now = now or timezone.now()
     appointment = Appointment.objects.select_related("request__parent", "organization").filter(pk=appointment_id).first()
     if appointment is None:
         return []
     waiting = Message.objects.waiting().filter(appointment=appointment, kind__in=SESSION_KINDS)
+    # This runs after every booking's commit: a new booking has nothing waiting, so one read
+    # spares it the updates below (docs/benchmarks.md, the booking's cost of its reminders).
+    has_waiting = waiting.exists()
     if appointment.status != Appointment.Status.BOOKED:
-        waiting.update(status=Message.Status.SKIPPED, note=CANCELLED)
+        if has_waiting:
+            waiting.update(status=Message.Status.SKIPPED, note=CANCELLED)
         return []
-    waiting.exclude(for_starts_at=appointment.starts_at).update(status=Message.Status.SKIPPED, note=MOVED)
     parents = _session_parents(appointment)
-    # A participant removed from a group session is not reminded of it.
-    waiting.exclude(parent__in=[p.pk for p in parents]).update(status=Message.Status.SKIPPED, note=REMOVED)
+    if not parents and not has_waiting:
+        return []  # a time booked without a family (or one that asked not to be contacted)
+    if has_waiting:
+        waiting.exclude(for_starts_at=appointment.starts_at).update(status=Message.Status.SKIPPED, note=MOVED)
+        # A participant removed from a group session is not reminded of it.
+        waiting.exclude(parent__in=[p.pk for p in parents]).update(status=Message.Status.SKIPPED, note=REMOVED)
+    already = set(
+        Message.objects.filter(appointment=appointment, for_starts_at=appointment.starts_at, fallback_of=None).values_list(
+            "parent_id", "kind"
+        )
+    )
     hours = ReminderSettings.for_organization(appointment.organization_id).hours
     planned = []
     for parent in parents:
@@ -136,10 +152,7 @@ def reminders_plan(*, appointment_id: int, now: dt.datetime | None = None) -> li
         for kind, send_at in wanted.items():
             if (send_at <= now and kind != Message.Kind.CONFIRMATION) or appointment.starts_at <= now:
                 continue  # booked too late for this one
-            exists = Message.objects.filter(
-                appointment=appointment, parent=parent, kind=kind, for_starts_at=appointment.starts_at, fallback_of=None
-            ).exists()
-            if exists:
+            if (parent.pk, kind) in already:
                 continue
             message = _plan(
                 organization_id=appointment.organization_id,
@@ -166,7 +179,9 @@ def _plan(*, parent: Parent | None = None, user=None, channel: str, **fields) ->
     language = parent.language if parent is not None else (user.preferred_language or settings.LANGUAGE_CODE)
     message = Message(parent=parent, user=user, channel=channel, address=address, language=language, **fields)
     try:
-        message.full_clean()
+        # The unique keys are the database's to check (IntegrityError below): asking first would
+        # cost a query per key on every booking, and could still lose the race.
+        message.full_clean(validate_unique=False, validate_constraints=False)
         with transaction.atomic():
             message.save()
     except (ValidationError, IntegrityError):

@@ -1,5 +1,7 @@
 """The Telegram bot: linking a chat by a one-time deep link, messages through the Bot API, and
-what the bot answers (`manage.py telegram_bot` polls for updates).
+what the bot answers. Updates come by long polling (`manage.py telegram_bot`) or, with
+QAMQOR_TELEGRAM_MODE=webhook, as Telegram's POSTs to notify:telegram_webhook (webhook.py); both
+hand each update to answer_update().
 
 - A parent opens "Link Telegram" from their manage page (notify:telegram_parent): a one-time
   code, valid for an hour, goes into https://t.me/<bot>?start=<code>; Telegram sends the bot
@@ -181,6 +183,14 @@ def _answer(text: str, chat_id: int, link: TelegramLink | None, now: dt.datetime
     return _question(link.parent, text)
 
 
+def answer_update(update: dict) -> None:
+    """Answer one update, however it came (a poll or the webhook)."""
+    try:
+        handle_update(update)
+    except Exception:  # one bad update must not stop the bot nor come back for ever
+        logger.exception("telegram update %s could not be answered", update.get("update_id"))
+
+
 def poll(*, offset: int | None, timeout: int) -> int | None:
     """One long poll: answer each update, return the next offset."""
     payload = {"timeout": timeout, "allowed_updates": ["message"]}
@@ -188,8 +198,32 @@ def poll(*, offset: int | None, timeout: int) -> int | None:
         payload["offset"] = offset
     for update in bot_api("getUpdates", payload, timeout=timeout + TIMEOUT) or []:
         offset = update["update_id"] + 1
-        try:
-            handle_update(update)
-        except Exception:  # one bad update must not stop the bot nor come back for ever
-            logger.exception("telegram update %s could not be answered", update.get("update_id"))
+        answer_update(update)
     return offset
+
+
+# --- Webhook mode (settings.QAMQOR_TELEGRAM_MODE = "webhook")
+
+
+def webhook_url() -> str:
+    from django.urls import reverse
+
+    return settings.QAMQOR_PUBLIC_URL + reverse("notify:telegram_webhook")
+
+
+def webhook_set() -> str:
+    """Ask Telegram to POST the bot's updates to our webhook, with the secret it must send back;
+    returns the address. Telegram then refuses getUpdates: polling stops."""
+    url = webhook_url()
+    if not url.startswith("https://"):
+        raise TelegramError(f"Telegram sends updates to an https:// address only, not {url!r}: set QAMQOR_PUBLIC_URL")
+    bot_api(
+        "setWebhook",
+        {"url": url, "secret_token": settings.QAMQOR_TELEGRAM_WEBHOOK_SECRET, "allowed_updates": ["message"]},
+    )
+    return url
+
+
+def webhook_delete() -> None:
+    """Back to polling: Telegram keeps the updates for getUpdates again."""
+    bot_api("deleteWebhook", {})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qamqor.notify import views
+from qamqor.notify import views, webhook
 
 app_name = "notify"
 # Mounted at the root: the back office under notify/, the parent's private link under my/.
@@ -12,6 +12,8 @@ urlpatterns = [
     path("notify/inbox/read/", views.inbox_read, name="inbox_read"),
     path("notify/inbox/preference/", views.preference, name="preference"),
     path("notify/inbox/telegram/", views.telegram_staff, name="telegram_staff"),
+    # Telegram's POSTs in webhook mode (QAMQOR_TELEGRAM_MODE), authenticated by their secret header.
+    path("notify/telegram/webhook/", webhook.telegram_webhook, name="telegram_webhook"),
     # From the parent's manage page; under my/ like every private link, so never cached
     # (core.middleware.PRIVATE_ROUTE_PREFIXES).
     path("my/<str:token>/telegram/", views.telegram_parent, name="telegram_parent"),

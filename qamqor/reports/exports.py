@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from qamqor.reports.figures import Figures, organization_figures, rollup, suppressed
+from qamqor.reports.figures import Figures, kind_rows, organization_figures, rollup, suppressed, topic_rows
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,7 +73,18 @@ def _sections(figures: Figures, *, exact: bool) -> list[tuple[str, list[tuple[st
                 (_("Suicide cases"), sensitive(figures.suicide)),
             ],
         ),
+        (_("Requests by topic"), topic_rows(figures)),
+        (_("Appointments by kind of help"), kind_rows(figures)),
     ]
+
+
+def _safety_cell(figures: Figures, name: str) -> object:
+    """A sensitive count of one organisation in the officers' table: suppressed, "—" when the
+    head recorded nothing for the period."""
+    if not figures.safety_recorded:
+        return "—"
+    value = suppressed(getattr(figures, name))
+    return value if isinstance(value, int) else str(value)  # "fewer than 5" as text in the document's language
 
 
 def organization_report(*, organization, start: dt.date, end: dt.date) -> Report:
@@ -94,9 +105,13 @@ def area_report(*, area, organizations, start: dt.date, end: dt.date) -> Report:
             _("Requests"),
             _("Handled"),
             _("Answered by phone at once"),
+            _("Appointments"),
             _("No-shows"),
             _("Parents' feedback, average of 1–5"),
             _("Families that took part in events, %"),
+            _("Offences"),
+            _("Bullying cases"),
+            _("Suicide cases"),
         ],
         table_rows=[
             [
@@ -104,9 +119,11 @@ def area_report(*, area, organizations, start: dt.date, end: dt.date) -> Report:
                 f.requests,
                 f.handled,
                 f.answered_by_phone,
+                f.appointments,
                 f.no_shows,
                 _dash(f.feedback_average),
                 _dash(f.share_took_part),
+                *(_safety_cell(f, name) for name in ("offences", "bullying", "suicide")),
             ]
             for org, f in result.by_organization
         ],
@@ -146,7 +163,7 @@ def _xlsx(report: Report) -> bytes:
         for row in report.table_rows:
             sheet.append(row)
     sheet.column_dimensions["A"].width = 50
-    for letter in "BCDEFG":
+    for letter in "BCDEFGHIJ":
         sheet.column_dimensions[letter].width = 16
     out = io.BytesIO()
     workbook.save(out)

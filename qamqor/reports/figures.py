@@ -39,8 +39,11 @@ from qamqor.portal.models import Feedback
 from qamqor.reports.models import (
     CHANNELS,
     STATUSES,
+    Dimension,
     FiguresState,
+    OrganizationDayBreakdown,
     OrganizationDayFigures,
+    OrganizationMonthBreakdown,
     OrganizationMonthFigures,
     RegionDayFigures,
     SafetyRecord,
@@ -53,8 +56,6 @@ assert set(STATUSES) == set(Status.values), "reports.models.STATUSES is out of s
 COUNT_FIELDS = tuple(
     f.name for f in OrganizationDayFigures._meta.get_fields() if f.name not in {"id", "organization", "district", "region", "day"}
 )
-# Below this, a count of a sensitive category is shown to officers as "fewer than 5".
-SUPPRESS_BELOW = 5
 REBUILD_BATCH = 500  # organisations per query of the full rebuild
 
 
@@ -278,7 +279,116 @@ def figures_refresh(
         written = len(rows)
     _regions_refresh(region_ids={region for _district, region in places.values()}, start=start, end=end)
     _months_refresh(organization_ids=ids, start=start, end=end)
+    _breakdowns_refresh(organization_ids=ids, places=places, start=start, end=end)
     return written
+
+
+def _breakdown_sources(requests: QuerySet, appointments: QuerySet, *group: str) -> dict[str, QuerySet]:
+    """The two breakdowns as grouped queries, each row `group` + key + n: requests by topic,
+    appointments not cancelled by format (the organisation's dashboard counts the same way)."""
+    return {
+        Dimension.TOPIC: requests.values(*group, key=F("topic_id")).order_by().annotate(n=Count("id")),
+        Dimension.KIND: appointments.exclude(status=Appointment.Status.CANCELLED)
+        .values(*group, key=F("format"))
+        .order_by()
+        .annotate(n=Count("id")),
+    }
+
+
+def _breakdowns_refresh(
+    *, organization_ids: list[int] | None, places: dict[int, tuple[int, int]], start: dt.date | None, end: dt.date | None
+) -> None:
+    """Rebuild the day breakdown rows of these organisations and days from the records (two
+    grouped queries), then the month rows of the months those days touch (one)."""
+    days = OrganizationDayBreakdown.objects.all()
+    requests, appointments = Request.objects.all(), Appointment.objects.all()
+    if organization_ids is not None:
+        days = days.filter(organization_id__in=organization_ids)
+        requests = requests.filter(organization_id__in=organization_ids)
+        appointments = appointments.filter(organization_id__in=organization_ids)
+    if start:
+        days = days.filter(day__gte=start)
+    if end:
+        days = days.filter(day__lte=end)
+    days._raw_delete(days.db)
+    requests = within_days(requests, "received_at", start, end).annotate(day=TruncDate("received_at"))
+    appointments = within_days(appointments, "starts_at", start, end).annotate(day=TruncDate("starts_at"))
+    sources = _breakdown_sources(requests, appointments, "organization_id", "day")
+    if connection.vendor == "postgresql":
+        _insert_breakdown_rows(sources)
+    else:
+        _create_breakdown_rows(sources, places)
+    _breakdown_months_refresh(organization_ids=organization_ids, start=start, end=end)
+
+
+def _insert_breakdown_rows(sources: dict[str, QuerySet]) -> None:
+    """PostgreSQL: the day breakdown rows written by one INSERT … SELECT over the grouped
+    queries (as _insert_day_rows), so a national rebuild moves no row through Python."""
+    from qamqor.orgs.models import District, Organization
+
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for dimension, queryset in sources.items():
+        sql, part_params = queryset.query.sql_with_params()
+        # Only names from the models and the ORM's own SQL go into the text; values are parameters.
+        key = f"CAST(p.{quote('key')} AS varchar)"
+        parts.append(f"SELECT p.organization_id, p.day, CAST(%s AS varchar), {key}, p.n FROM ({sql}) p")  # noqa: S608
+        params.extend([dimension, *part_params])
+    table = OrganizationDayBreakdown._meta.db_table
+    statement = (
+        f"INSERT INTO {quote(table)} (organization_id, district_id, region_id, day, dimension, {quote('key')}, n) "  # noqa: S608
+        f"SELECT u.organization_id, o.district_id, d.region_id, u.day, u.dimension, u.k, u.n "
+        f"FROM ({' UNION ALL '.join(parts)}) AS u (organization_id, day, dimension, k, n) "
+        f"JOIN {quote(Organization._meta.db_table)} o ON o.id = u.organization_id "
+        f"JOIN {quote(District._meta.db_table)} d ON d.id = o.district_id "
+        f"WHERE u.day IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _create_breakdown_rows(sources: dict[str, QuerySet], places: dict[int, tuple[int, int]]) -> None:
+    rows = []
+    for dimension, queryset in sources.items():
+        for row in queryset:
+            place = places.get(row["organization_id"])
+            if place and row["day"] is not None:
+                rows.append(
+                    OrganizationDayBreakdown(
+                        organization_id=row["organization_id"],
+                        district_id=place[0],
+                        region_id=place[1],
+                        day=row["day"],
+                        dimension=dimension,
+                        key=str(row["key"]),
+                        n=row["n"],
+                    )
+                )
+    OrganizationDayBreakdown.objects.bulk_create(rows, batch_size=2000)
+
+
+def _breakdown_months_refresh(*, organization_ids: list[int] | None, start: dt.date | None, end: dt.date | None) -> None:
+    """Sum the day breakdown rows into month rows for the months `start` to `end` touch."""
+    low = start.replace(day=1) if start else None
+    high = (end.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1) if end else None
+    months = OrganizationMonthBreakdown.objects.all()
+    days = OrganizationDayBreakdown.objects.all()
+    if organization_ids is not None:
+        months, days = months.filter(organization_id__in=organization_ids), days.filter(organization_id__in=organization_ids)
+    if low:
+        months, days = months.filter(month__gte=low), days.filter(day__gte=low)
+    if high:
+        months, days = months.filter(month__lte=high), days.filter(day__lte=high)
+    months._raw_delete(months.db)
+    sums = (
+        days.annotate(month=TruncMonth("day"))
+        .values("organization_id", "district_id", "region_id", "month", "dimension", "key")
+        .order_by()
+        .annotate(n=Sum("n"))
+    )
+    OrganizationMonthBreakdown.objects.bulk_create(
+        [OrganizationMonthBreakdown(**{**row, "month": _month_key(row["month"])}) for row in sums], batch_size=2000
+    )
 
 
 def _months_refresh(*, organization_ids: list[int] | None, start: dt.date | None, end: dt.date | None) -> None:
@@ -414,6 +524,8 @@ class Figures:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_FIELDS, 0))
     months: dict[dt.date, int] = field(default_factory=dict)  # first day of a month -> requests
+    topics: dict[str, int] = field(default_factory=dict)  # topic id (as text) -> requests
+    kinds: dict[str, int] = field(default_factory=dict)  # kind of help (format code) -> appointments
     families: int = 0
     families_took_part: int = 0
     children: int = 0
@@ -442,6 +554,9 @@ class Figures:
             self.counts[name] += other.counts[name]
         for month, n in other.months.items():
             self.months[month] = self.months.get(month, 0) + n
+        for mine, theirs in ((self.topics, other.topics), (self.kinds, other.kinds)):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
         for name in (
             "families",
             "families_took_part",
@@ -486,6 +601,8 @@ class Figures:
         return {
             **self.counts,
             "months": dict(sorted(self.months.items())),
+            "topics": dict(sorted(self.topics.items())),
+            "kinds": dict(sorted(self.kinds.items())),
             **{
                 n: getattr(self, n)
                 for n in (
@@ -589,6 +706,24 @@ def _apply_extras(figures: Figures, participation: dict | None, safety: dict | N
         figures.safety_recorded = safety["recorded"]
 
 
+def extras_by_region(*, start: dt.date, end: dt.date) -> dict[int, Figures]:
+    """The national summary's participation and safety figures per region: each organisation's
+    own (as in rollup(), so a region here equals its region view), summed in Python. Four
+    grouped queries plus one for where the organisations are, whatever their number."""
+    from qamqor.orgs.models import Organization
+
+    all_ids = Organization.objects.values("pk")
+    participation, safety = _participation(all_ids, start, end), _safety(all_ids, start, end)
+    out: dict[int, Figures] = defaultdict(Figures)
+    for org_id, region_id in Organization.objects.values_list("pk", "district__region_id"):
+        if org_id not in participation and org_id not in safety:
+            continue
+        own = Figures()
+        _apply_extras(own, participation.get(org_id), safety.get(org_id))
+        out[region_id].add(own)
+    return out
+
+
 @dataclass
 class Dashboard:
     figures: Figures
@@ -631,6 +766,12 @@ def organization_figures(*, organization_id: int, start: dt.date, end: dt.date) 
     ):
         month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
         figures.months[month] = row["n"]
+    breakdowns = _breakdown_sources(
+        within_days(Request.objects.filter(organization_id=organization_id), "received_at", start, end),
+        within_days(Appointment.objects.filter(organization_id=organization_id), "starts_at", start, end),
+    )
+    figures.topics = {str(row["key"]): row["n"] for row in breakdowns[Dimension.TOPIC]}
+    figures.kinds = {str(row["key"]): row["n"] for row in breakdowns[Dimension.KIND]}
     _apply_extras(
         figures,
         _participation([organization_id], start, end).get(organization_id),
@@ -643,15 +784,10 @@ def organization_figures(*, organization_id: int, start: dt.date, end: dt.date) 
 def organization_dashboard(*, organization_id: int, start: dt.date, end: dt.date) -> Dashboard:
     """The managers' dashboard (item 1): the figures and the breakdowns by topic, specialist and
     kind of help (form of work). Eleven queries, whatever the number of records."""
-    from qamqor.journal.models import Topic
     from qamqor.orgs.models import Membership
-    from qamqor.scheduling.formats import FORMATS
 
     figures = organization_figures(organization_id=organization_id, start=start, end=end)
     requests = within_days(Request.objects.filter(organization_id=organization_id), "received_at", start, end)
-    topic_counts = Counter(dict(requests.values_list("topic").order_by().annotate(n=Count("id"))))
-    names = dict(Topic.objects.filter(pk__in=list(topic_counts)).values_list("pk", "name"))
-    topics = sorted(((names.get(pk, "?"), n) for pk, n in topic_counts.items()), key=lambda t: (-t[1], t[0]))
     routed = Counter(
         dict(
             Request.specialists.through.objects.filter(request__in=requests)
@@ -662,17 +798,26 @@ def organization_dashboard(*, organization_id: int, start: dt.date, end: dt.date
     )
     people = {m.pk: m.person_name for m in Membership.objects.filter(pk__in=list(routed)).select_related("user")}
     specialists = sorted(((people.get(pk, "?"), n) for pk, n in routed.items()), key=lambda t: (-t[1], t[0]))
-    formats = (
-        within_days(Appointment.objects.filter(organization_id=organization_id), "starts_at", start, end)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .values_list("format")
-        .order_by()
-        .annotate(n=Count("id"))
+    return Dashboard(figures=figures, topics=topic_rows(figures), specialists=specialists, kinds_of_help=kind_rows(figures))
+
+
+def topic_rows(figures: Figures) -> list[tuple[str, int]]:
+    """The requests by topic as (the topic's name, count), most first: one query for the names."""
+    from qamqor.journal.models import Topic
+
+    ids = [int(key) for key in figures.topics if key.isdigit()]
+    names = {str(pk): name for pk, name in Topic.objects.filter(pk__in=ids).values_list("pk", "name")}
+    return sorted(((names.get(key, "?"), n) for key, n in figures.topics.items()), key=lambda t: (-t[1], t[0]))
+
+
+def kind_rows(figures: Figures) -> list[tuple[str, int]]:
+    """The appointments by kind of help as (its name, count), most first: no query."""
+    from qamqor.scheduling.formats import FORMATS
+
+    return sorted(
+        ((str(FORMATS[code].label) if code in FORMATS else code, n) for code, n in figures.kinds.items()),
+        key=lambda t: (-t[1], t[0]),
     )
-    kinds = sorted(
-        ((str(FORMATS[code].label) if code in FORMATS else code, n) for code, n in formats), key=lambda t: (-t[1], t[0])
-    )
-    return Dashboard(figures=figures, topics=topics, specialists=specialists, kinds_of_help=kinds)
 
 
 @dataclass
@@ -713,6 +858,11 @@ def rollup(*, organizations: QuerySet, area: dict[str, int] | None = None, start
 
     whole, edges = _split(start, end)
     parts: list[QuerySet] = []
+    breakdowns: list[QuerySet] = []
+    if whole:
+        breakdowns.append(of_area(OrganizationMonthBreakdown.objects.filter(month__gte=whole[0], month__lte=whole[1])))
+    for low, high in edges:
+        breakdowns.append(of_area(OrganizationDayBreakdown.objects.filter(day__gte=low, day__lte=high)))
     if whole:
         parts.append(
             of_area(OrganizationMonthFigures.objects.filter(month__gte=whole[0], month__lte=whole[1])).annotate(m=F("month"))
@@ -731,6 +881,10 @@ def rollup(*, organizations: QuerySet, area: dict[str, int] | None = None, start
             if row["n"]:  # as organization_figures: a month without requests is not in the trend
                 month = _month_key(row["m"])
                 total.months[month] = total.months.get(month, 0) + row["n"]
+    for part in breakdowns:  # the totals only: the comparison table has no breakdowns
+        for row in part.values("dimension", "key").order_by().annotate(n=Sum("n")):
+            into = total.topics if row["dimension"] == Dimension.TOPIC else total.kinds
+            into[row["key"]] = into.get(row["key"], 0) + row["n"]
     participation = _participation(id_query, start, end)
     safety = _safety(id_query, start, end)
     surveys = _surveys(id_query, start, end)

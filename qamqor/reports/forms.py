@@ -18,14 +18,26 @@ class SafetyForm(BootstrapMixin, forms.Form):
 
 
 class SurveyForm(BootstrapMixin, forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    """The survey in Kazakh, Russian or both (services.survey_create checks that at least one is
+    given and that both list the same questions)."""
+
+    title = forms.CharField(label=_("Title in Kazakh"), max_length=200, required=False)
+    title_ru = forms.CharField(label=_("Title in Russian"), max_length=200, required=False)
     audience = forms.ChoiceField(label=_("For whom"), choices=Audience.choices)
     questions = forms.CharField(
-        label=_("Questions, one a line"),
+        label=_("Questions in Kazakh, one a line"),
         max_length=10_000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_(
             "Start a line with * for a scale from 1 to 5. Separate answers to choose from with |, "
             "e.g. “How do you prefer to meet? | In person | Online”. Any other line is a question answered in free text."
         ),
+    )
+    questions_ru = forms.CharField(
+        label=_("Questions in Russian, one a line"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Optional: the same questions in the same order, so each respondent reads them in their language."),
     )

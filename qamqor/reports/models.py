@@ -126,6 +126,60 @@ class OrganizationMonthFigures(models.Model):
         return f"{self.organization_id} · {self.month}"
 
 
+class Dimension(models.TextChoices):
+    TOPIC = "topic", _("topic")
+    KIND = "kind", _("kind of help")
+
+
+class Breakdown(models.Model):
+    """A count of one organisation's period by topic (requests, on the day received) or by kind of
+    help (appointments not cancelled, on their day, by format): the breakdowns of the district
+    and region views, summed from these rows as the other figures are (figures.py)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"))
+    # Copied from the organisation so a district's or region's rows are one index range, no join.
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    dimension = models.CharField(_("breakdown by"), max_length=5, choices=Dimension.choices)
+    key = models.CharField(_("topic or kind of help"), max_length=64)  # the topic's id or the format's code
+    n = _count(_("count"))
+
+    class Meta:
+        abstract = True
+
+
+class OrganizationDayBreakdown(Breakdown):
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("day breakdown of an organisation")
+        verbose_name_plural = _("day breakdowns of organisations")
+        indexes = [
+            models.Index(fields=["region", "day"], name="day_breakdown_region"),
+            models.Index(fields=["district", "day"], name="day_breakdown_district"),
+            models.Index(fields=["organization", "day"], name="day_breakdown_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.day} · {self.dimension} {self.key}"
+
+
+class OrganizationMonthBreakdown(Breakdown):
+    month = models.DateField(_("month"))  # its first day
+
+    class Meta:
+        verbose_name = _("month breakdown of an organisation")
+        verbose_name_plural = _("month breakdowns of organisations")
+        indexes = [
+            models.Index(fields=["region", "month"], name="month_breakdown_region"),
+            models.Index(fields=["district", "month"], name="month_breakdown_district"),
+            models.Index(fields=["organization", "month"], name="month_breakdown_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.month} · {self.dimension} {self.key}"
+
+
 class RegionDayFigures(models.Model):
     """The day figures summed per region: the national summary reads 20 rows a day, not 10,000.
     Rebuilt from OrganizationDayFigures whenever those are (figures.py)."""

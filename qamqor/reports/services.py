@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qamqor.orgs.models import Region
-from qamqor.reports.figures import Figures
+from qamqor.reports.figures import Figures, extras_by_region
 from qamqor.reports.models import RegionDayFigures, SafetyRecord
 
 # Who records the safety indicator: the head of a kindergarten, the director of a school.
@@ -97,7 +97,8 @@ NATIONAL_FIELDS = (
 
 
 def national_summary(*, start: dt.date, end: dt.date) -> National:
-    """The country by region, from the regions' day rows: two queries, a few thousand rows read."""
+    """The country by region, from the regions' day rows (two queries, a few thousand rows
+    read), with the participation and safety figures of seed 003 (extras_by_region)."""
     sums = {
         row.pop("region_id"): row
         for row in RegionDayFigures.objects.filter(day__gte=start, day__lte=end)
@@ -105,11 +106,14 @@ def national_summary(*, start: dt.date, end: dt.date) -> National:
         .order_by()
         .annotate(**{name: Sum(name) for name in NATIONAL_FIELDS})
     }
+    extras = extras_by_region(start=start, end=end)
     total, regions = Figures(), []
     for region in Region.objects.order_by("kato"):
         figures = Figures()
         for name, value in sums.get(region.pk, {}).items():
             figures.counts[name] = value or 0
+        if region.pk in extras:
+            figures.add(extras[region.pk])
         total.add(figures)
         regions.append((region, figures))
     return National(total=total, regions=regions)
@@ -155,15 +159,52 @@ def parse_questions(text: str) -> list[tuple[str, str, list[str]]]:
 
 
 @transaction.atomic
-def survey_create(*, organization_id: int, title: str, audience: str, questions: str, by):
+def survey_create(
+    *, organization_id: int, audience: str, by, title: str = "", questions: str = "", title_ru: str = "", questions_ru: str = ""
+):
+    """A survey in Kazakh (`title`, `questions`), Russian (`title_ru`, `questions_ru`) or both.
+    Both languages must list the same questions: same number, same kinds, same number of
+    answers to choose from (an answer is kept as its position, whatever the language).
+    Errors name the field: "title", "questions" or "questions_ru"."""
     from qamqor.reports.models import Survey, SurveyQuestion
 
-    parsed = parse_questions(questions)
-    survey = Survey(organization_id=organization_id, title=title, audience=audience, created_by=by)
+    title, title_ru = title.strip(), title_ru.strip()
+    if not (title or title_ru):
+        raise ValidationError({"title": _("Give the title in Kazakh or in Russian.")}, code="title")
+    if not (questions.strip() or questions_ru.strip()):
+        raise ValidationError({"questions": _("Write at least one question.")}, code="none")
+    parsed: dict[str, list] = {}
+    for language, text, name in (("kk", questions, "questions"), ("ru", questions_ru, "questions_ru")):
+        if text.strip():
+            try:
+                parsed[language] = parse_questions(text)
+            except ValidationError as error:
+                raise ValidationError({name: error.messages}) from error
+    if len(parsed) == 2:
+        shape = lambda qs: [(kind, len(options)) for kind, _text, options in qs]  # noqa: E731
+        if shape(parsed["kk"]) != shape(parsed["ru"]):
+            raise ValidationError(
+                {
+                    "questions_ru": _(
+                        "The Russian questions must be the same as the Kazakh ones: as many, in the same order, "
+                        "of the same kinds and with as many answers to choose from."
+                    )
+                },
+                code="mismatch",
+            )
+    survey = Survey(
+        organization_id=organization_id, title_kk=title or None, title_ru=title_ru or None, audience=audience, created_by=by
+    )
     survey.full_clean()
     survey.save()
-    for position, (kind, text, options) in enumerate(parsed, start=1):
-        question = SurveyQuestion(survey=survey, position=position, kind=kind, text=text, options=options)
+    first = parsed.get("kk") or parsed["ru"]
+    for position, (kind, _text, _options) in enumerate(first, start=1):
+        values = {}
+        for language in ("kk", "ru"):
+            # A language not given stays empty (None), so the page falls back to the other one.
+            _kind, text, options = parsed[language][position - 1] if language in parsed else (kind, None, None)
+            values[f"text_{language}"], values[f"options_{language}"] = text, options
+        question = SurveyQuestion(survey=survey, position=position, kind=kind, options_en=None, **values)
         question.full_clean()
         question.save()
     return survey

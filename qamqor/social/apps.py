@@ -11,12 +11,20 @@ class SocialConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from qamqor.social import privacy
-        from qamqor.social.models import CategoryRecord, Enrolment, HousingAct, SchoolClass, SupportMeasure
+        from qamqor.social.models import (
+            CategoryRecord,
+            Enrolment,
+            HousingAct,
+            JointAccess,
+            SchoolClass,
+            SocialSettings,
+            SupportMeasure,
+        )
 
         # Retention and a parent's erasure (qamqor/audit) reach the children's social records.
         privacy.register()
         # Every change of a social record goes to the audit log, with the organisation and the
         # family (the models' get_additional_data()), as the families' own records do.
-        for model in (SchoolClass, Enrolment, CategoryRecord, HousingAct, SupportMeasure):
+        for model in (SchoolClass, Enrolment, CategoryRecord, HousingAct, SupportMeasure, SocialSettings, JointAccess):
             if not auditlog.contains(model):
                 auditlog.register(model, m2m_fields=set())

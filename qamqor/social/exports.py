@@ -121,3 +121,27 @@ def counts_xlsx(*, day: dt.date, table: list, hidden: bool) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def shared_xlsx(*, children: list, records: list, day: dt.date) -> bytes:
+    """The named list a joint plan allows: only the given children, with their categories."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Lists")[:31]
+    sheet.append([_("Children given by a joint plan")])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([_("As of %(date)s") % {"date": day.strftime("%d.%m.%Y")}])
+    sheet.append([])
+    sheet.append([_("Child"), _("Birth date"), _("Category")])
+    _bold_row(sheet)
+    categories: dict[int, list[str]] = {}
+    for record in records:
+        categories.setdefault(record.child_id, []).append(str(record.get_category_display()))
+    for child in children:
+        sheet.append([child.full_name, child.birth_date, "; ".join(categories.get(child.pk, []))])
+        sheet.cell(row=sheet.max_row, column=2).number_format = "DD.MM.YYYY"
+    for letter, width in zip("ABC", (36, 12, 60)):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

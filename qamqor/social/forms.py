@@ -110,3 +110,50 @@ class PassportForm(BootstrapMixin, forms.Form):
 
 class CountsForm(BootstrapMixin, forms.Form):
     on = forms.DateField(label=_("as of"), widget=DateInput(), required=False)
+
+
+class SocialSettingsForm(BootstrapMixin, forms.Form):
+    joint_plan_access = forms.BooleanField(
+        label=_("Joint-plan access"),
+        required=False,
+        help_text=_("A psychologist or class teacher may read the social records of the children a joint plan gives them."),
+    )
+
+
+class JointAccessForm(BootstrapMixin, forms.Form):
+    plan = forms.ModelChoiceField(label=_("joint plan"), queryset=None)
+    member = forms.ModelChoiceField(label=_("staff member"), queryset=Membership.objects.none())
+    school_class = forms.ModelChoiceField(
+        label=_("class or group"),
+        queryset=SchoolClass.objects.none(),
+        required=False,
+        help_text=_("For a class teacher: their own class."),
+    )
+    children = forms.ModelMultipleChoiceField(
+        label=_("children"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("For a psychologist: the children the joint plan names."),
+    )
+
+    def __init__(self, *args, organization_id: int, **kwargs):
+        from qamqor.families.models import Child
+        from qamqor.plans.models import Plan
+        from qamqor.social.models import JOINT_PLAN_ROLES
+
+        super().__init__(*args, **kwargs)
+        year = current_academic_year()
+        self.fields["plan"].queryset = Plan.objects.filter(
+            organization_id=organization_id, academic_year=year, kind__in=list(JOINT_PLAN_ROLES)
+        ).order_by("kind", "pk")
+        self.fields["plan"].label_from_instance = lambda p: f"{p.shown_title} · {p.year_label}"
+        self.fields["member"].queryset = (
+            Membership.objects.active()
+            .filter(organization_id=organization_id, role__in=set(JOINT_PLAN_ROLES.values()))
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.person_name} · {m.get_role_display()}"
+        self.fields["school_class"].queryset = SchoolClass.objects.filter(organization_id=organization_id, academic_year=year)
+        self.fields["children"].queryset = Child.objects.filter(organization_id=organization_id).order_by("full_name", "pk")

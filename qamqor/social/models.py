@@ -297,3 +297,102 @@ class SupportMeasure(ChildRecord):
             errors["amount"] = _("Material aid needs its amount.")
         if errors:
             raise ValidationError(errors)
+
+
+# --- Joint-plan access (issue 6, item 6): the optional rule
+
+
+class SocialSettings(models.Model):
+    """An organisation's choices about its social records; the head edits them. Without a row,
+    everything is off."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="social_settings", verbose_name=_("organisation")
+    )
+    joint_plan_access = models.BooleanField(
+        _("joint-plan access"),
+        default=False,
+        help_text=_("A psychologist or class teacher may read the social records of the children a joint plan gives them."),
+    )
+
+    objects = SocialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("social records settings")
+        verbose_name_plural = _("social records settings")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return _additional_data(self.organization_id, None)
+
+
+# Which joint plan gives which role access: a psychologist through the joint plan with the
+# psychologist, a class teacher through the joint plan with the class teachers.
+JOINT_PLAN_ROLES = {"joint_psychologist": "psychologist", "joint_class_teachers": "class_teacher"}
+
+
+class JointAccess(models.Model):
+    """What a joint plan gives a psychologist or a class teacher: read-only access to the social
+    records of some children (a class teacher: the children of their class), for the plan's
+    academic year only, and only while the organisation has joint-plan access turned on."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"))
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="social_joint_access", verbose_name=_("joint plan")
+    )
+    academic_year = models.PositiveSmallIntegerField(_("academic year"), editable=False)
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="social_joint_access", verbose_name=_("staff member")
+    )
+    school_class = models.ForeignKey(
+        SchoolClass,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="joint_access",
+        verbose_name=_("class or group"),
+    )
+    children = models.ManyToManyField(Child, blank=True, related_name="+", verbose_name=_("children"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    objects = SocialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-academic_year", "pk"]
+        verbose_name = _("joint-plan access")
+        verbose_name_plural = _("joint-plan access")
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.plan}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        plan, member = self.plan if self.plan_id else None, self.member if self.member_id else None
+        if plan is not None:
+            self.academic_year = plan.academic_year
+            if plan.organization_id != self.organization_id:
+                errors["plan"] = _("The plan belongs to another organisation.")
+            elif plan.kind not in JOINT_PLAN_ROLES:
+                errors["plan"] = _("Choose a joint plan with the psychologist or with the class teachers.")
+        if member is not None and "plan" not in errors:
+            if member.organization_id != self.organization_id:
+                errors["member"] = _("This person works in another organisation.")
+            elif plan is not None and member.role != JOINT_PLAN_ROLES[plan.kind]:
+                errors["member"] = _("This joint plan is with another role.")
+        if self.school_class_id:
+            if self.school_class.organization_id != self.organization_id or (
+                plan is not None and self.school_class.academic_year != plan.academic_year
+            ):
+                errors["school_class"] = _("Choose a class of the plan's academic year.")
+            elif member is not None and self.school_class.class_teacher_id != member.pk:
+                errors["school_class"] = _("A class teacher is given their own class only.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_additional_data(self) -> dict[str, Any]:
+        return _additional_data(self.organization_id, None)

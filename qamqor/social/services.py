@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from qamqor.core.academic_year import academic_year_bounds, academic_year_of
 from qamqor.families.models import Child
 from qamqor.orgs.models import Membership, Organization
-from qamqor.social.models import CategoryRecord, Enrolment, HousingAct, SchoolClass, SupportMeasure
+from qamqor.social.models import (
+    CategoryRecord,
+    Enrolment,
+    HousingAct,
+    JointAccess,
+    SchoolClass,
+    SocialSettings,
+    SupportMeasure,
+)
 
 
 @transaction.atomic
@@ -159,3 +167,37 @@ def support_give(
     measure.full_clean()
     measure.save()
     return measure
+
+
+# --- Joint-plan access (issue 6, item 6)
+
+
+@transaction.atomic
+def social_settings_save(*, organization: Organization, joint_plan_access: bool) -> SocialSettings:
+    settings_row, _created = SocialSettings.objects.get_or_create(organization=organization)
+    settings_row.joint_plan_access = joint_plan_access
+    settings_row.full_clean()
+    settings_row.save()
+    return settings_row
+
+
+@transaction.atomic
+def joint_access_grant(
+    *, organization: Organization, plan, member: Membership, school_class: SchoolClass | None = None, children=(), by=None
+) -> JointAccess:
+    """Give a psychologist some children, or a class teacher their class, through a joint plan."""
+    grant = JointAccess(organization=organization, plan=plan, member=member, school_class=school_class, granted_by=by)
+    grant.full_clean()
+    children = list(children)
+    if school_class is None and not children:
+        raise ValidationError({"children": _("Choose the children, or the class teacher's class.")})
+    if any(c.organization_id != organization.pk for c in children):
+        raise ValidationError({"children": _("The child belongs to another organisation.")})
+    grant.save()
+    grant.children.set(children)
+    return grant
+
+
+@transaction.atomic
+def joint_access_end(*, grant: JointAccess) -> None:
+    grant.delete()

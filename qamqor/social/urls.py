@@ -25,6 +25,14 @@ urlpatterns = [
     path("movement/", views.movement_page, name="movement"),
     path("inspections/", views.due, name="due"),
     path("support/", views.support_list, name="support"),
+    # Joint-plan access (issue 6, item 6): the head's switch, the grants, and the read-only pages
+    # of a psychologist or class teacher whom a joint plan gives children.
+    path("settings/", views.settings_page, name="settings"),
+    path("joint/", views.grants, name="grants"),
+    path("joint/<int:pk>/end/", views.grant_end, name="grant_end"),
+    path("shared/", views.shared, name="shared"),
+    path("shared/xlsx/", views.shared_xlsx, name="shared_xlsx"),
+    path("shared/<int:pk>/", views.shared_child, name="shared_child"),
     # Figures only (no names): officers, and the organisation's other staff.
     path("counts/", views.counts, name="counts"),
     path("counts/xlsx/", views.counts_xlsx, name="counts_xlsx"),

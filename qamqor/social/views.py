@@ -39,19 +39,24 @@ from qamqor.social.forms import (
     HousingActForm,
     ImportConfirmForm,
     ImportForm,
+    JointAccessForm,
     LeaveForm,
     PassportForm,
+    SocialSettingsForm,
     SupportForm,
     default_enrolment_day,
     year_choices,
 )
 from qamqor.social.imports import ImportRow, class_list_check, class_list_import, read_class_list
+from qamqor.social.joint import joint_child_ids
 from qamqor.social.models import (
     SOCIAL_ROLE_CODES,
     CategoryRecord,
     Enrolment,
     HousingAct,
+    JointAccess,
     SchoolClass,
+    SocialSettings,
     SupportKind,
     SupportMeasure,
 )
@@ -655,4 +660,143 @@ def counts_xlsx(request: HttpRequest) -> HttpResponse:
         data = exports.counts_xlsx(day=day, table=table, hidden=hidden)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="social-counts-{day:%Y%m%d}-{lang}.xlsx"'
+    return response
+
+
+# --- Joint-plan access (issue 6, item 6): the head's switch, the grants, and what a granted
+# psychologist or class teacher reads (read-only, logged like every other read)
+
+HEAD_ROLE_CODES = frozenset({"head", "director"})
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The head turns joint-plan access on or off for the organisation (off unless turned on)."""
+    scope = scope_for(request.user)
+    org_id = current_organization_id(request, scope)
+    if org_id is None or not scope.roles_in(org_id) & HEAD_ROLE_CODES:
+        raise Http404
+    current = SocialSettings.objects.filter(organization_id=org_id).first()
+    form = SocialSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"joint_plan_access": bool(current and current.joint_plan_access)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.social_settings_save(
+            organization=Organization.objects.get(pk=org_id), joint_plan_access=form.cleaned_data["joint_plan_access"]
+        )
+        messages.success(request, _("The settings are saved."))
+        return redirect("social:settings")
+    return render(request, "social/settings.html", {"form": form})
+
+
+@social_required
+def grants(request: HttpRequest) -> HttpResponse:
+    """Who reads which children's social records through a joint plan; give a new one."""
+    org_id = request.organization_id  # type: ignore[attr-defined]
+    form = JointAccessForm(request.POST or None, organization_id=org_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.joint_access_grant(organization=_organization(request), by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The access is given."))
+            return redirect("social:grants")
+    rows = list(
+        visible_to(request.user, JointAccess.objects.filter(organization_id=org_id))
+        .select_related("plan", "member__user", "school_class")
+        .annotate(named=Count("children"))
+        .order_by("-academic_year", "pk")
+    )
+    switch = SocialSettings.objects.filter(organization_id=org_id, joint_plan_access=True).exists()
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "social/grants.html",
+        {
+            "form": form,
+            "rows": rows,
+            "switch": switch,
+            "year": current_academic_year(),
+            "is_head": bool(request.scope.roles_in(org_id) & HEAD_ROLE_CODES),  # type: ignore[attr-defined]
+        },
+        status=status,
+    )
+
+
+@require_POST
+@social_required
+def grant_end(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = visible_to(request.user, JointAccess.objects.filter(organization_id=request.organization_id))  # type: ignore[attr-defined]
+    grant = get_object_or_404(rows, pk=pk)
+    run_and_report(request, lambda: services.joint_access_end(grant=grant), _("The access is withdrawn."))
+    return redirect("social:grants")
+
+
+def _joint_children(request: HttpRequest) -> frozenset[int]:
+    """The children whose records the user reads through a joint plan; 404 unless a joint plan
+    gives them some this academic year with the organisation's switch on (Scope reads that with
+    the roles)."""
+    scope = scope_for(request.user)
+    org_id = current_organization_id(request, scope)
+    if org_id is None or org_id not in scope.joint_social_org_ids:
+        raise Http404
+    ids = joint_child_ids(scope=scope, organization_id=org_id, today=timezone.localdate())
+    request.organization_id = org_id  # type: ignore[attr-defined]
+    return ids
+
+
+@login_required
+def shared(request: HttpRequest) -> HttpResponse:
+    """The children a joint plan gives this psychologist or class teacher, with their current
+    categories."""
+    ids = _joint_children(request)
+    today = timezone.localdate()
+    found = list(Child.objects.filter(pk__in=ids).order_by("full_name", "pk"))
+    records = list(
+        CategoryRecord.objects.filter(child_id__in=ids, organization_id=request.organization_id)
+        .holding_on(today)
+        .select_related("child")
+    )  # type: ignore[attr-defined]
+    categories: dict[int, list[str]] = {}
+    for record in records:
+        categories.setdefault(record.child_id, []).append(record.get_category_display())
+    records_read(*found, *records)
+    return render(request, "social/shared.html", {"rows": [(c, categories.get(c.pk, [])) for c in found]})
+
+
+@login_required
+def shared_child(request: HttpRequest, pk: int) -> HttpResponse:
+    """One given child's social record, read-only."""
+    ids = _joint_children(request)
+    if pk not in ids:
+        raise Http404
+    child = get_object_or_404(Child.objects.filter(organization_id=request.organization_id).select_related("parent"), pk=pk)  # type: ignore[attr-defined]
+    org_filter = {"child": child, "organization_id": request.organization_id}  # type: ignore[attr-defined]
+    records = list(CategoryRecord.objects.filter(**org_filter).order_by("-starts_on", "pk"))
+    acts = list(HousingAct.objects.filter(**org_filter))
+    support = list(SupportMeasure.objects.filter(**org_filter))
+    records_read(child, *records, *acts, *support)
+    return render(request, "social/shared_child.html", {"child": child, "records": records, "acts": acts, "support": support})
+
+
+@login_required
+def shared_xlsx(request: HttpRequest) -> HttpResponse:
+    """The named list of the given children and their categories today (for them only)."""
+    ids = _joint_children(request)
+    lang = _export_language(request)
+    today = timezone.localdate()
+    found = list(Child.objects.filter(pk__in=ids).order_by("full_name", "pk"))
+    records = list(
+        CategoryRecord.objects.filter(child_id__in=ids, organization_id=request.organization_id)
+        .holding_on(today)
+        .select_related("child")
+    )  # type: ignore[attr-defined]
+    with translation.override(lang):
+        data = exports.shared_xlsx(children=found, records=records, day=today)
+    records_read(*found, *records)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="social-children-{today:%Y%m%d}-{lang}.xlsx"'
     return response

@@ -96,8 +96,10 @@ def test_the_menu_leads_the_head_to_the_audit_log_and_no_one_else(client, head, 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["audit:log", "audit:privacy", "second_factor:account"])
-def test_pages_behind_a_plain_login_show_the_heads_whole_menu(client, head, name) -> None:
+def test_pages_behind_a_plain_login_show_the_heads_whole_menu(client, head, other_kindergarten, name) -> None:
     """The menu is the organisation's on every page, not only on pages of the staff decorators."""
+    # Heading two kindergartens: the menu offers the switch between them.
+    f.MembershipFactory(organization=other_kindergarten, role="head", user=head.user)
     client.force_login(head.user)
     page = client.get(reverse(name)).text
     assert reverse("journal:list") in page and reverse("audit:log") in page

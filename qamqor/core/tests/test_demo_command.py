@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -10,14 +11,20 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from qamqor.audit.models import DataRequest, RetentionRun
+from qamqor.core.academic_year import academic_year_of
 from qamqor.core.models import User
+from qamqor.council.models import Decision, Meeting, Member
 from qamqor.engagement.models import Event, Idea, Registration
-from qamqor.families.models import Child, Consent, Parent
+from qamqor.families.models import Child, Consent, Contract, Parent
 from qamqor.journal.models import Channel, Request, Status, StatusChange
 from qamqor.orgs.models import ConsultationPoint, Membership, Organization, Room
 from qamqor.orgs.roles import CONSULTING_ROLES
+from qamqor.plans.models import Plan, PlanItem
+from qamqor.reports.models import OrganizationDayFigures, SafetyRecord, Survey, SurveyResponse
 from qamqor.scheduling.calendar import organization_overrides, working_weekday
 from qamqor.scheduling.models import Appointment, AppointmentSpecialist, ClosedDay, WorkingHours
+from qamqor.social.models import CategoryRecord, Enrolment, HousingAct, SupportMeasure
+from qamqor.social.passport import inspections_due
 
 USERNAMES = {
     "admin",
@@ -34,6 +41,7 @@ USERNAMES = {
     "psychologist2",
     "speech2",
     "multi",
+    "social",
     "district",
     "region",
 }
@@ -57,6 +65,14 @@ MODELS = [
     Idea,
     DataRequest,
     RetentionRun,
+    Plan,
+    PlanItem,
+    Meeting,
+    Decision,
+    Contract,
+    Enrolment,
+    CategoryRecord,
+    Survey,
 ]
 
 
@@ -71,8 +87,9 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def demo(db) -> str:
-    return run_demo()  # about 3 seconds: two tests, so two loads
+def demo(db, settings, tmp_path) -> str:
+    settings.MEDIA_ROOT = tmp_path  # the contracts' documents and scans
+    return run_demo()  # a few seconds: every test loads it once
 
 
 def test_demo_loads_kindergartens_people_and_a_month_of_journal(demo):
@@ -85,7 +102,7 @@ def test_demo_loads_kindergartens_people_and_a_month_of_journal(demo):
     assert Membership.objects.get(user__username="district").district is not None
     assert Membership.objects.get(user__username="region").region.kato == "710000000"
     consulting = Membership.objects.filter(role__in=CONSULTING_ROLES)
-    assert consulting.count() == 14
+    assert consulting.count() == 15  # with the social pedagogue
     assert not consulting.filter(working_hours__isnull=True).exists(), "every specialist has a schedule"
     assert ClosedDay.objects.count() == 2
     for name in ["methodist", "psychologist", "multi", "district", "region", "qamqor-demo-2026", "http://127.0.0.1:8000/"]:
@@ -96,7 +113,8 @@ def test_demo_loads_kindergartens_people_and_a_month_of_journal(demo):
         requests = Request.objects.filter(organization=org)
         assert 30 <= requests.count() <= 40
         assert set(requests.values_list("status", flat=True)) == set(Status.values)
-        assert 8 <= Parent.objects.filter(organization=org).count() <= 10
+        # the journal's families, and two who signed up for a group session on the site (in «Думан»)
+        assert 8 <= Parent.objects.filter(organization=org).count() <= 12
     assert set(Request.objects.values_list("channel", flat=True)) == set(Channel.values)
 
     numbers = defaultdict(list)
@@ -156,6 +174,49 @@ def test_demo_shows_data_requests_and_retention_runs(demo):
     assert RetentionRun.objects.filter(dry_run=False, started_at__lt=now).count() == 6
     # a demo month is never old enough to anonymise anyone
     assert not Parent.objects.filter(anonymised_at__isnull=False).exists()
+
+
+def test_demo_has_plans_centre_contracts_social_records_survey_and_figures(demo):
+    today = timezone.localdate()
+    duman = Organization.objects.get(name_ru__contains="Думан")
+    # Plans: a perspective plan approved at the centre's first meeting, and a joint plan.
+    perspective = Plan.objects.get(organization=duman, kind=Plan.Kind.PERSPECTIVE)
+    assert perspective.approved_at_meeting.number == 1
+    assert Plan.objects.filter(organization=duman, kind=Plan.Kind.JOINT_PSYCHOLOGIST).exists()
+    items = PlanItem.objects.filter(plan__organization=duman)
+    assert items.filter(status=PlanItem.Status.DONE).count() >= 2
+    assert items.filter(status=PlanItem.Status.PLANNED, due_on__gte=today).exists()
+    if today - dt.timedelta(days=10) >= dt.date(academic_year_of(today), 9, 1):  # not in the year's first days
+        assert items.overdue(today).count() == 1
+    # The parent support centre: members, two meetings held with minutes, one planned.
+    assert Member.objects.filter(organization=duman, position=Member.Position.CHAIR).count() == 1
+    held = Meeting.objects.filter(organization=duman, status=Meeting.Status.HELD)
+    assert held.count() == 2
+    assert all(m.present.exists() and m.agenda_items.exists() for m in held)
+    assert Meeting.objects.filter(organization=duman, status=Meeting.Status.SCHEDULED, date__gt=today).count() == 1
+    decisions = Decision.objects.filter(agenda_item__meeting__organization=duman)
+    assert decisions.filter(status=Decision.Status.DONE).exists()
+    assert decisions.filter(status=Decision.Status.OPEN, deadline__lt=today).exists()
+    # Contracts: two signed with their scans, one drafted.
+    contracts = Contract.objects.filter(organization=duman)
+    assert sorted(contracts.values_list("status", flat=True)) == ["drafted", "signed", "signed"]
+    assert all(c.document for c in contracts) and all(c.scan for c in contracts.filter(status="signed"))
+    assert not contracts.filter(signed_on__gt=today).exists()
+    # The social service: its pedagogue, groups with every child, categories, an act, an overdue visit.
+    assert Membership.objects.get(user__username="social").role == "social_pedagogue"
+    assert Enrolment.objects.filter(school_class__organization=duman).count() == 12, "every child of the journal's families"
+    assert CategoryRecord.objects.filter(organization=duman).count() >= 5
+    assert HousingAct.objects.filter(organization=duman).count() == 1
+    assert SupportMeasure.objects.filter(organization=duman).exists()
+    due = inspections_due(organization=duman, today=today)
+    assert [d.overdue for d in due].count(True) == 1
+    # Reports: a survey with answers, the safety indicator, the day figures built.
+    assert SurveyResponse.objects.filter(survey__organization=duman).count() == 5
+    assert SafetyRecord.objects.count() == 2
+    assert OrganizationDayFigures.objects.filter(organization=duman).exists()
+    # A group session open to sign-up on the public site, with families signed up there.
+    session = Appointment.objects.get(organization=duman, public_sign_up=True)
+    assert session.starts_at > timezone.now() and session.participants.count() >= 2
 
 
 def test_demo_twice_changes_nothing(demo):

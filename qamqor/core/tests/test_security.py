@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import include, path, reverse
 
 from qamqor.core import middleware
+from qamqor.core.testing import factories as f
 
 BASE_DIR = Path(settings.BASE_DIR)
 PASSWORD = "correct horse battery"  # qamqor/core/testing/factories.py
@@ -166,8 +167,11 @@ def test_no_template_has_inline_scripts_handlers_or_styles():
     assert not found, "\n".join(found)
 
 
-def test_the_organisation_switch_works_without_inline_code(client, methodist):
+def test_the_organisation_switch_works_without_inline_code(client, methodist, other_kindergarten):
     client.force_login(methodist.user)
+    # One organisation: nothing to switch to, so no switcher in the menu.
+    assert 'name="organization"' not in client.get(reverse("journal:list")).content.decode()
+    f.MembershipFactory(organization=other_kindergarten, role="methodist", user=methodist.user)
     html = client.get(reverse("journal:list")).content.decode()
     assert "data-autosubmit" in html
     assert 'src="/static/qamqor/qamqor.js"' in html

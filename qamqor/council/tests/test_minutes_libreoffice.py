@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from qamqor.core.testing.libreoffice import document_text
 from qamqor.council import documents
 from qamqor.council.tests.test_minutes import minutes_meeting  # noqa: F401 - the fixture
-from qamqor.families.tests.libreoffice import document_text
 
 
 def test_the_minutes_docx_opens_in_libreoffice(minutes_meeting):  # noqa: F811

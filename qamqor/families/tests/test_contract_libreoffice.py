@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from qamqor.core.testing.libreoffice import document_text
 from qamqor.families import contracts
-from qamqor.families.tests.libreoffice import document_text
 
 
 @pytest.fixture(autouse=True)

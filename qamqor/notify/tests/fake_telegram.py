@@ -1,5 +1,6 @@
 """A local fake of the Telegram Bot API over real HTTP (http.server on 127.0.0.1, a free port):
-getUpdates hands out the updates a test queued, sendMessage records what the bot said."""
+getUpdates hands out the updates a test queued, sendMessage records what the bot said,
+setWebhook and deleteWebhook record their calls."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class FakeBotApi:
         self.updates: list[dict] = []
         self.sent: list[dict] = []
         self.failures: list[dict] = []  # answered to the next sendMessage calls, in order
+        self.webhooks: list[dict] = []  # setWebhook and deleteWebhook calls, with their payloads
         self._next_update_id = 1000
         fake = self
 
@@ -39,6 +41,9 @@ class FakeBotApi:
                     fake.sent.append(payload)
                     result = {"message_id": len(fake.sent), "chat": {"id": payload["chat_id"]}}
                     return self._reply(200, {"ok": True, "result": result})
+                if method in ("setWebhook", "deleteWebhook"):
+                    fake.webhooks.append({"method": method, **payload})
+                    return self._reply(200, {"ok": True, "result": True})
                 return self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
             def _reply(self, status: int, body: dict) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from qamqor.families.tests.libreoffice import document_text
+from qamqor.core.testing.libreoffice import document_text
 from qamqor.plans import centre_report, documents
 from qamqor.plans.tests.world import import_seed_004
 from qamqor.plans.views import plan_items

@@ -49,7 +49,7 @@ class _Numbers:
         self.org, self.n = org, 0
         self.parent = f.ParentFactory(organization=org)
 
-    def request(self, when: dt.datetime, *, channel: str, status: str, by_phone: bool = False) -> Request:
+    def request(self, when: dt.datetime, *, channel: str, status: str, by_phone: bool = False, topic: str = "speech") -> Request:
         self.n += 1
         return Request.objects.create(
             organization=self.org,
@@ -58,16 +58,23 @@ class _Numbers:
             received_at=when,
             channel=channel,
             parent=self.parent,
-            topic=f.topic(),
+            topic=f.topic(topic),
             question="?",
             status=status,
             answered_by_phone=by_phone,
         )
 
 
-def appointment(org: Organization, request: Request | None, when: dt.datetime, status: str) -> Appointment:
+def appointment(
+    org: Organization, request: Request | None, when: dt.datetime, status: str, format: str = "individual_consultation"
+) -> Appointment:
     return Appointment.objects.create(
-        organization=org, request=request, starts_at=when, ends_at=when + dt.timedelta(minutes=30), status=status
+        organization=org,
+        request=request,
+        starts_at=when,
+        ends_at=when + dt.timedelta(minutes=30),
+        status=status,
+        format=format,
     )
 
 
@@ -88,12 +95,12 @@ def build() -> World:
     na = _Numbers(a)
     r1 = na.request(at("2025-09-10"), channel="phone", status="done", by_phone=True)
     r2 = na.request(at("2025-09-15", "09:00"), channel="online", status="done")
-    r3 = na.request(at("2025-10-01", "12:00"), channel="online", status="no_show")
+    r3 = na.request(at("2025-10-01", "12:00"), channel="online", status="no_show", topic="behaviour")
     na.request(at("2025-10-20"), channel="written", status="new")
     na.request(at("2025-08-31", "23:30"), channel="phone", status="done", by_phone=True)  # before the period
     appointment(a, r2, at("2025-09-17", "09:00"), Appointment.Status.DONE)  # 48 hours after r2
-    appointment(a, r3, at("2025-10-03"), Appointment.Status.NO_SHOW)
-    appointment(a, None, at("2025-10-05"), Appointment.Status.CANCELLED)  # not counted
+    appointment(a, r3, at("2025-10-03"), Appointment.Status.NO_SHOW, format="online_consultation")
+    appointment(a, None, at("2025-10-05"), Appointment.Status.CANCELLED, format="mini_group")  # not counted
     feedback(r2, 5, at("2025-09-18"))
     feedback(r1, 4, at("2025-09-11"))
     SafetyRecord.objects.create(organization=a, academic_year=YEAR, half=1, offences=2)
@@ -107,12 +114,13 @@ def build() -> World:
     nc = _Numbers(c)
     c1 = nc.request(at("2025-11-03"), channel="phone", status="done", by_phone=True)
     nc.request(at("2025-11-04"), channel="phone", status="done", by_phone=True)
-    nc.request(at("2026-03-02"), channel="telegram", status="routed")
+    nc.request(at("2026-03-02"), channel="telegram", status="routed", topic="behaviour")
+    appointment(c, None, at("2026-03-10"), Appointment.Status.BOOKED, format="mini_group")
     feedback(c1, 3, at("2025-11-05"))
     SafetyRecord.objects.create(organization=c, academic_year=YEAR, half=1, bullying=6)
 
     # --- X, in another region
-    _Numbers(x).request(at("2025-09-20"), channel="phone", status="done", by_phone=True)
+    _Numbers(x).request(at("2025-09-20"), channel="phone", status="done", by_phone=True, topic="health")
 
     return World(
         region=region,
@@ -147,6 +155,9 @@ EXPECTED_A = {
     "children": 1,
     "parent_events": 1,
     "offences": 3,
+    # by topic code (the tests turn them into ids) and by kind of help
+    "topics": {"speech": 3, "behaviour": 1},
+    "kinds": {"individual_consultation": 1, "online_consultation": 1},
 }
 EXPECTED_D1 = EXPECTED_A  # B has no activity
 EXPECTED_REGION = {
@@ -158,4 +169,6 @@ EXPECTED_REGION = {
     "months": {dt.date(2025, 9, 1): 2, dt.date(2025, 10, 1): 2, dt.date(2025, 11, 1): 2, dt.date(2026, 3, 1): 1},
     "offences": 3,
     "bullying": 6,
+    "topics": {"speech": 5, "behaviour": 2},
+    "kinds": {"individual_consultation": 1, "online_consultation": 1, "mini_group": 1},
 }

@@ -120,3 +120,71 @@ def test_another_organisations_survey_is_404(client, survey, other_kindergarten)
 def test_a_specialist_may_not_build_surveys(client, psychologist):
     client.force_login(psychologist.user)
     assert client.get(reverse("reports:surveys")).status_code == 404
+
+
+# --- Item 5 (wave 2): a survey in Kazakh and Russian
+
+QUESTIONS_KK = "* Балабақшаға қаншалықты көңіліңіз толады?\nҚалай кездескен ыңғайлы? | Бетпе-бет | Онлайн"
+QUESTIONS_RU = "* Насколько вы довольны детским садом?\nКак вам удобнее встречаться? | Очно | Онлайн"
+
+
+def _bilingual(client, methodist, **extra):
+    client.force_login(methodist.user)
+    data = {"title": "Сауалнама", "title_ru": "Анкета", "audience": "parents", "questions": QUESTIONS_KK}
+    return client.post(reverse("reports:surveys"), {**data, "questions_ru": QUESTIONS_RU, **extra})
+
+
+def _public_in(client, survey, language: str) -> str:
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(reverse("reports:survey_public", args=[survey.token])).content.decode()
+
+
+def test_a_bilingual_survey_is_read_in_the_respondents_language(client, methodist):
+    assert _bilingual(client, methodist).status_code == 302
+    survey = Survey.objects.get()
+    client.logout()
+    kk, ru = _public_in(client, survey, "kk"), _public_in(client, survey, "ru")
+    assert "Балабақшаға қаншалықты" in kk and "Бетпе-бет" in kk and "Сауалнама" in kk
+    assert "Насколько вы довольны" in ru and "Очно" in ru and "Анкета" in ru and "Бетпе-бет" not in ru
+
+
+def test_answers_in_both_languages_count_together(client, methodist):
+    _bilingual(client, methodist)
+    survey = Survey.objects.get()
+    client.logout()
+    scale, choice = survey.questions.all()
+    url = reverse("reports:survey_public", args=[survey.token])
+    for language, value in (("kk", "5"), ("ru", "3")):
+        _public_in(client, survey, language)
+        assert client.post(url, {f"q{scale.pk}": value, f"q{choice.pk}": "1"}).status_code == 200
+    assert SurveyAnswer.objects.filter(question=scale).count() == 2
+    assert SurveyAnswer.objects.filter(question=choice, choice=1).count() == 2  # "Онлайн" in both
+
+
+def test_a_survey_in_russian_only_falls_back_for_kazakh_readers(client, methodist):
+    client.force_login(methodist.user)
+    data = {"title_ru": "Анкета", "audience": "parents", "questions_ru": QUESTIONS_RU}
+    assert client.post(reverse("reports:surveys"), data).status_code == 302
+    survey = Survey.objects.get()
+    client.logout()
+    assert "Насколько вы довольны" in _public_in(client, survey, "kk")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"questions_ru": "* Насколько вы довольны детским садом?"},  # one question fewer
+        {"questions_ru": "Насколько вы довольны?\nКак вам удобнее встречаться? | Очно | Онлайн"},  # another kind
+        {"questions_ru": "* Довольны?\nКак? | Очно | Онлайн | Телефон"},  # more answers to choose from
+        {"title": "", "title_ru": ""},
+        {"questions": "", "questions_ru": ""},
+    ],
+    ids=["fewer", "kind", "options", "no-title", "no-questions"],
+)
+def test_mismatched_languages_get_a_message_and_save_nothing(client, methodist, extra):
+    response = _bilingual(client, methodist, **extra)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    assert not Survey.objects.exists()

@@ -199,11 +199,13 @@ def test_an_area_exports_as_xlsx_with_the_same_numbers(client, world, language):
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert [getattr(world.d1, f"name_{language}")] == values[0][:1]  # the area named in the language
-    assert ["A", 4, 2, 1, 1, 4.5, 100.0] in values
     from django.utils import translation
 
     with translation.override(language):
         fewer = str(fixture_fewer())
+    # the comparison table: A's counts, then its safety counts suppressed (3 offences, none else)
+    assert ["A", 4, 2, 1, 2, 1, 4.5, 100.0, fewer, 0, 0] in values
+    assert ["B", 0, 0, 0, 0, 0, "—", "—", "—", "—", "—"] in values  # no activity, nothing recorded
     assert [_label(language, "Offences"), fewer] in [row[:2] for row in values]  # A has 3 offences
 
 

@@ -60,3 +60,36 @@ def enrolment_pk(org) -> list:
 def none(org) -> list:
     record(org)  # a page without arguments still shows the organisation's records
     return []
+
+
+def joint(org):
+    """Joint-plan access turned on in the organisation, and its psychologist given its child
+    through the joint plan with the psychologist (issue 6, item 6)."""
+    from qamqor.orgs.models import Membership
+    from qamqor.plans import services as plans_services
+    from qamqor.social.models import JointAccess
+
+    organization = org.point.organization
+    record(org)
+    grant = JointAccess.objects.filter(organization=organization).first()
+    if grant is None:
+        services.social_settings_save(organization=organization, joint_plan_access=True)
+        plan = plans_services.plan_create(
+            organization=organization, academic_year=current_academic_year(), kind="joint_psychologist"
+        )
+        psychologist = Membership.objects.get(organization=organization, role="psychologist", user=org.users["psychologist"])
+        grant = services.joint_access_grant(organization=organization, plan=plan, member=psychologist, children=[org.child])
+    return grant
+
+
+def joint_none(org) -> list:
+    joint(org)
+    return []
+
+
+def joint_child_pk(org) -> list:
+    return [joint(org).children.get().pk]
+
+
+def grant_pk(org) -> list:
+    return [joint(org).pk]

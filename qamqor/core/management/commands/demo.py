@@ -16,8 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import F
@@ -25,8 +27,19 @@ from django.utils import timezone
 
 from qamqor.audit.models import DataRequest, RetentionRun
 from qamqor.audit.services import retention_apply
+from qamqor.core.academic_year import academic_year_bounds, academic_year_of
 from qamqor.core.iin import check_digit
 from qamqor.core.models import User
+from qamqor.council.models import Meeting, Member
+from qamqor.council.services import (
+    agenda_item_add,
+    decision_add,
+    decision_done,
+    meeting_create,
+    meeting_set_attendance,
+    meeting_set_status,
+    member_add,
+)
 from qamqor.engagement.models import Event, Idea, Registration
 from qamqor.engagement.services import (
     event_create,
@@ -39,6 +52,7 @@ from qamqor.engagement.services import (
     registration_set_attended,
     registration_walk_in,
 )
+from qamqor.families.contracts import contract_draft, contract_sign
 from qamqor.families.models import Child, Consent, Parent
 from qamqor.families.services import child_create, parent_create
 from qamqor.journal.models import Channel, Request, StatusChange, Topic
@@ -52,10 +66,19 @@ from qamqor.journal.services import (
 )
 from qamqor.orgs.models import ConsultationPoint, District, Membership, Organization, Region, Room
 from qamqor.orgs.roles import CONSULTING_ROLES, Role
+from qamqor.plans.models import Plan, PlanItem
+from qamqor.plans.services import plan_approve, plan_create, plan_item_create, plan_item_set_status
 from qamqor.portal.services import portal_data_export
+from qamqor.portal.session_signup import session_sign_up
+from qamqor.reports.figures import figures_refresh_all
+from qamqor.reports.models import Audience
+from qamqor.reports.services import safety_record, survey_answer, survey_create
 from qamqor.scheduling.calendar import public_holidays
 from qamqor.scheduling.models import Appointment, ClosedDay, WorkingHours
 from qamqor.scheduling.services import free_slots, specialists_for_roles
+from qamqor.scheduling.sessions import session_schedule
+from qamqor.social.models import Category, SupportKind
+from qamqor.social.services import category_record, class_create, enrolment_create, housing_act_create, support_give
 
 PASSWORD = "qamqor-demo-2026"  # noqa: S105 (a published demo password, printed on purpose)
 URL = "http://127.0.0.1:8000/"
@@ -178,7 +201,10 @@ STAFF = [
 DISTRICT_OFFICER = ("district", "Омаров Ерлан Сапарұлы", "kk")
 REGION_OFFICER = ("region", "Жақсылықова Арайлым Құрманқызы", "kk")
 SUPERUSER = ("admin", "Жүйе әкімшісі", "kk")
-DEMO_USERNAMES = [s[0] for s in STAFF] + [DISTRICT_OFFICER[0], REGION_OFFICER[0], SUPERUSER[0]]
+# The social pedagogue of «Думан» (not a consulting role: no office hours). Like the heads, they
+# set up an authenticator (the second factor) at their first login.
+SOCIAL = ("social", "Сейітова Айнұр Ғалымқызы", "kk")
+DEMO_USERNAMES = [s[0] for s in STAFF] + [SOCIAL[0], DISTRICT_OFFICER[0], REGION_OFFICER[0], SUPERUSER[0]]
 
 # Families: full name, language, email, children as (full name, sex, birth year, with IIN).
 PARENTS = [
@@ -902,6 +928,221 @@ IDEAS = [
 ]
 
 
+# ---- the later capabilities (all in «Думан»; days are counted back from today) ----------------
+
+# The parent support centre: its chair, secretary and members.
+COUNCIL_MEMBERS = [
+    ("head", Member.Position.CHAIR),
+    ("methodist", Member.Position.SECRETARY),
+    ("psychologist", Member.Position.MEMBER),
+    ("speech", Member.Position.MEMBER),
+    ("educator", Member.Position.MEMBER),
+    ("nurse", Member.Position.MEMBER),
+]
+# Meetings: days (negative: held that long ago, never before the academic year began), who
+# came, the agenda as (question, heard, decisions as (text, responsible, deadline in days from
+# today, how it was done or "" while open)).
+COUNCIL_MEETINGS = [
+    {
+        "days": -60,
+        "present": ["head", "methodist", "psychologist", "speech", "educator"],
+        "invited": "Сейтқали Д.Е. (ата-аналар комитетінің төрайымы)",
+        "agenda": [
+            (
+                "Консультациялық пункттің 2026–2027 оқу жылына арналған перспективалық жоспарын бекіту",
+                "Ахметова Г.С., әдіскер: жоспардың бөлімдері мен мерзімдері туралы.",
+                [
+                    (
+                        "Перспективалық жоспар бекітілсін; ата-аналарға арналған ақпарат стендте ілінсін.",
+                        "methodist",
+                        -45,
+                        "Жоспар мен кеңес беру кестесі стендте және сайтта жарияланды.",
+                    )
+                ],
+            ),
+            (
+                "Бейімделу кезеңіндегі балалардың ата-аналарымен жұмыс",
+                "Оспанова А.М., педагог-психолог: бейімделу диагностикасының нәтижелері.",
+                [("Бейімделуі қиын балалардың ата-аналарына жеке кеңестер ұйымдастырылсын.", "psychologist", 30, "")],
+            ),
+        ],
+    },
+    {
+        "days": -20,
+        "present": ["head", "methodist", "psychologist", "nurse"],
+        "invited": "",
+        "agenda": [
+            (
+                "Баланың сөйлеу тілін дамытуда отбасының рөлі",
+                "Жұмабаева Л.Қ., логопед: ерте жастағы балалардың сөйлеу тілінің бұзылыстары.",
+                [("Ата-аналарға «Үйдегі артикуляциялық жаттығулар» жаднамасы дайындалсын.", "speech", -5, "")],
+            ),
+        ],
+    },
+    {
+        "days": 25,
+        "agenda": [
+            ("Мектепке дайындық: ата-аналарға арналған ұсыныстар", "", []),
+            ("Жарты жылдың қорытындысы", "", []),
+        ],
+    },
+]
+# The plans: a perspective plan (approved at the first meeting) and a joint plan; each item's
+# fields as plan_item_create takes them, with its status and the people responsible.
+PLANS = [
+    {
+        "kind": Plan.Kind.PERSPECTIVE,
+        "title": "Консультациялық пункттің перспективалық жұмыс жоспары",
+        "approved": True,
+        "items": [
+            {
+                "section": "Ұйымдастыру жұмысы",
+                "activity": "Консультациялық пункттің жұмыс жоспары мен кеңес беру кестесін бекіту",
+                "period": PlanItem.Period.MONTHS,
+                "months": [9],
+                "responsible_roles": ["head", "methodist"],
+                "status": PlanItem.Status.DONE,
+                "result": "Ата-аналар орталығының №1 отырысында бекітілді.",
+                "meeting": True,
+            },
+            {
+                "section": "Ұйымдастыру жұмысы",
+                "activity": "Ата-аналарға арналған ақпараттық стенд пен сайттағы бетті жаңарту",
+                "period": PlanItem.Period.QUARTERLY,
+                "responsible_roles": ["methodist"],
+                "status": PlanItem.Status.IN_PROGRESS,
+            },
+            {
+                "section": "Ата-аналармен жұмыс",
+                "activity": "«Балабақшаға бейімделу» тақырыбында ата-аналарға жаднамалар тарату",
+                "period": PlanItem.Period.MONTHS,
+                "months": [9, 10],
+                "responsible_roles": ["psychologist"],
+                "people": ["psychologist"],
+                "status": PlanItem.Status.DONE,
+                "result": "48 жаднама таратылды.",
+            },
+            {
+                "section": "Ата-аналармен жұмыс",
+                "activity": "Педагог-психолог пен логопедтің жеке кеңестері",
+                "period": PlanItem.Period.SYSTEMATIC,
+                "responsible_roles": ["psychologist", "speech_therapist"],
+                "status": PlanItem.Status.IN_PROGRESS,
+            },
+            {
+                "section": "Ата-аналармен жұмыс",
+                "activity": "«Мектепке дайындық» семинар-практикумы",
+                "days_ago": 10,
+                "responsible_roles": ["methodist"],
+                "people": ["methodist"],
+            },
+            {
+                "section": "Ата-аналармен жұмыс",
+                "activity": "Ашық есік күні",
+                "period": PlanItem.Period.MONTHS,
+                "months": [4],
+                "responsible_roles": ["head", "methodist"],
+            },
+            {
+                "section": "Талдау және есеп",
+                "activity": "Консультациялық пункттің жылдық жұмысын талдау, есеп дайындау",
+                "period": PlanItem.Period.MONTHS,
+                "months": [5],
+                "responsible_roles": ["methodist"],
+            },
+        ],
+    },
+    {
+        "kind": Plan.Kind.JOINT_PSYCHOLOGIST,
+        "title": "Педагог-психологпен бірлескен жұмыс жоспары",
+        "items": [
+            {
+                "activity": "Жаңа келген балалардың бейімделуін бақылау, тәрбиешілерге ұсыныстар",
+                "period": PlanItem.Period.MONTHS,
+                "months": [9, 10],
+                "responsible_roles": ["psychologist", "educator"],
+                "people": ["psychologist", "educator"],
+                "status": PlanItem.Status.DONE,
+                "result": "12 баланың бейімделу парағы толтырылды.",
+            },
+            {
+                "activity": "«Баланың жас ерекшеліктері» ата-аналарға арналған дөңгелек үстел",
+                "period": PlanItem.Period.TIMES_A_YEAR,
+                "times": 2,
+                "responsible_roles": ["psychologist"],
+                "people": ["psychologist"],
+                "status": PlanItem.Status.IN_PROGRESS,
+            },
+            {
+                "activity": "Мектепалды топтағы балалардың мектепке дайындығын диагностикалау",
+                "period": PlanItem.Period.MONTHS,
+                "months": [4, 5],
+                "responsible_roles": ["psychologist"],
+            },
+        ],
+    },
+]
+# Contracts: (parent's index, drafted days ago, signed days after the draft or None: a draft).
+CONTRACTS = [(0, 40, 2), (2, 25, 1), (4, 3, None)]
+# A one-page PDF standing for a signed scan.
+SCAN_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+# The social service: two groups, categories as (parent's index, child's index, category, began
+# days ago, document number), one housing inspection act and support given.
+SOCIAL_CLASSES = ["«Күншуақ» ересек тобы", "«Балдырған» кіші тобы"]
+SOCIAL_CATEGORIES = [
+    (5, 0, Category.LARGE_FAMILY, 400, "№ 1457"),
+    (5, 1, Category.LARGE_FAMILY, 400, "№ 1457"),
+    (7, 0, Category.SINGLE_PARENT, 300, ""),
+    (9, 0, Category.LOW_INCOME, 50, "АӘК № 2026-318"),
+    (4, 0, Category.DISABILITY, 500, "МӘСК № 0045"),
+    # two children under guardianship: one visited at home, one whose first visit is overdue
+    (6, 0, Category.WITHOUT_PARENTAL_CARE, 200, "Қорғаншылық туралы бұйрық № 77"),
+    (1, 0, Category.WITHOUT_PARENTAL_CARE, 70, "Қорғаншылық туралы бұйрық № 112"),
+]
+SOCIAL_ACT = (
+    6,
+    35,
+    {
+        "visitors": "Сейітова А.Ғ. (әлеуметтік педагог), Қасымова М.Б. (тәрбиеші)",
+        "living_conditions": "Екі бөлмелі пәтер, жылы, таза. Баланың жеке төсегі, ойыншықтары мен ойын бұрышы бар.",
+        "findings": "Қорғаншы баланың күтіміне жауапты қарайды; бала ұқыпты, тамақтануы жеткілікті.",
+        "recommendations": "Баланы үйірмелерге тарту; педагог-психологтың кеңесіне жазылу.",
+    },
+)
+SOCIAL_SUPPORT = [
+    (5, SupportKind.MEKTEPKE_ZHOL, 90, "", "Мектепке дайындық жиынтығы"),
+    (9, SupportKind.MATERIAL_AID, 30, "25000", "Қысқы киім алуға"),
+    (6, SupportKind.QAMQORLYQ, 15, "", ""),
+]
+# A short survey of the parents: its questions (reports.parse_questions) and anonymous answers.
+SURVEY = {
+    "title": "Консультациялық пункттің жұмысына ата-аналардың бағасы",
+    "questions": (
+        "* Алған кеңесіңіз қаншалықты пайдалы болды?\n"
+        "Пункт туралы қайдан білдіңіз? | Балабақшадан | Әлеуметтік желілерден | Таныстардан\n"
+        "Ұсыныстарыңыз"
+    ),
+    "answers": [
+        ("5", "0", "Кешкі уақытта да кеңес берсе екен."),
+        ("4", "1", ""),
+        ("5", "0", "Логопедтің кеңесі өте пайдалы болды, рахмет!"),
+        ("3", "2", ""),
+        ("5", "1", ""),
+    ],
+}
+# Families who signed up on the public site for the open play workshop.
+SESSION_SIGN_UPS = [
+    ("Әлімжанова Салтанат Болатқызы", "Әлімжанов Ансар Ерланұлы", dt.date(2022, 4, 12), "kk"),
+    ("Козлова Ирина Петровна", "Козлова Милана Артёмовна", dt.date(2021, 11, 3), "ru"),
+]
+# The safety indicator of the first half-year, per kindergarten.
+SAFETY = [{"offences": 0, "bullying": 1, "suicide": 0}, {"offences": 0, "bullying": 0, "suicide": 0}]
+
+
 @dataclass
 class Planned:
     """One request of the demo journal, decided before anything is written."""
@@ -959,6 +1200,7 @@ class DemoLoader:
         self._backdate_families(plan)
         self._events_and_ideas()
         self._privacy()
+        self._new_capabilities()
         return {
             "requests": Request.objects.filter(organization__in=self.orgs).count(),
             "appointments": Appointment.objects.filter(organization__in=self.orgs).count(),
@@ -1493,6 +1735,191 @@ class DemoLoader:
         RetentionRun.objects.filter(organization__in=self.orgs, finished_at__gt=F("started_at")).update(
             finished_at=F("started_at") + dt.timedelta(seconds=2)
         )
+
+    # ---- plans, the parent support centre, contracts, the social service, reports -------------
+
+    def _new_capabilities(self) -> None:
+        """What the later capabilities show in «Думан»: its centre's meetings, plans, contracts,
+        the social pedagogue's records, a survey and the safety indicator; then the day figures."""
+        self.year = academic_year_of(self.today)
+        self.year_start = academic_year_bounds(self.year)[0]
+        org = self.orgs[0]
+        meetings = self._council(org)
+        self._plans(org, meetings)
+        self._contracts()
+        self._social(org)
+        self._survey_and_safety()
+        self._public_session(org)
+        figures_refresh_all()
+
+    def _past(self, days: int) -> dt.date:
+        """`days` ago, but not before the academic year began (plans and minutes number by year)."""
+        return max(self.year_start, self.today - dt.timedelta(days=days))
+
+    def _council(self, org: Organization) -> list[Meeting]:
+        member = {}
+        for username, position in COUNCIL_MEMBERS:
+            member[username] = member_add(organization=org, membership=self.members[(username, 0)], position=position)
+        methodist = self.manager(0)
+        meetings = []
+        for spec in COUNCIL_MEETINGS:
+            day = self._past(-spec["days"]) if spec["days"] < 0 else self.today + dt.timedelta(days=spec["days"])
+            meeting = meeting_create(
+                organization=org,
+                date=day,
+                by=methodist,
+                starts_at=dt.time(15, 0),
+                place=ORGANIZATIONS[0]["rooms"]["hall"],
+            )
+            for topic, heard, decisions in spec["agenda"]:
+                item = agenda_item_add(meeting=meeting, topic=topic, heard=heard)
+                for text, username, deadline_days, done in decisions:
+                    deadline = self.today + dt.timedelta(days=deadline_days)
+                    decision = decision_add(
+                        agenda_item=item, text=text, responsible=self.members[(username, 0)], deadline=deadline
+                    )
+                    if done:
+                        decision_done(decision=decision, done_on=min(deadline, self.today), result_note=done)
+            if day <= self.today and spec["days"] < 0:
+                meeting_set_attendance(meeting=meeting, present=[member[u] for u in spec["present"]], invited=spec["invited"])
+                meeting = meeting_set_status(meeting=meeting, status=Meeting.Status.HELD)
+            meetings.append(meeting)
+        return meetings
+
+    def _plans(self, org: Organization, meetings: list[Meeting]) -> None:
+        methodist = self.manager(0)
+        for spec in PLANS:
+            plan = plan_create(organization=org, by=methodist, academic_year=self.year, kind=spec["kind"], title=spec["title"])
+            if spec.get("approved"):
+                plan_approve(plan=plan, meeting=meetings[0])
+            for row in spec["items"]:
+                fields = dict(row)
+                status, result = fields.pop("status", PlanItem.Status.PLANNED), fields.pop("result", None)
+                people = [self.members[(u, 0)] for u in fields.pop("people", [])]
+                if "days_ago" in fields:  # the overdue row: a date already past, still planned
+                    day = self.today - dt.timedelta(days=fields.pop("days_ago"))
+                    if day < self.year_start:
+                        continue  # the first days of a year have no past to be late in
+                    fields.update(period=PlanItem.Period.DATE, date=day)
+                if fields.pop("meeting", False):
+                    fields["meetings"] = [meetings[0]]
+                item = plan_item_create(plan=plan, responsible_people=people, **fields)
+                if status != PlanItem.Status.PLANNED:
+                    plan_item_set_status(item=item, status=status, result_note=result)
+
+    def _contracts(self) -> None:
+        """Three families of «Думан» with a contract: two signed (their scans kept), one drafted."""
+        methodist = self.manager(0)
+        for parent_index, days_ago, signed_after in CONTRACTS:
+            parent = self.parents[0][parent_index]
+            child = self.children[0][parent_index][0]
+            contract = contract_draft(parent=parent, child=child, language=parent.language, by=methodist)
+            drafted = self.now - dt.timedelta(days=days_ago, hours=self.rng.randint(1, 4))
+            if signed_after is not None:
+                scan = SimpleUploadedFile("scan.pdf", SCAN_PDF, content_type="application/pdf")
+                contract = contract_sign(contract=contract, scan=scan, signed_on=self.today, by=methodist)
+                signed_on = timezone.localdate(drafted) + dt.timedelta(days=signed_after)
+                type(contract).objects.filter(pk=contract.pk).update(drafted_at=drafted, signed_on=signed_on)
+            else:
+                type(contract).objects.filter(pk=contract.pk).update(drafted_at=drafted)
+
+    def _social(self, org: Organization) -> None:
+        username, full_name, language = SOCIAL
+        membership = Membership.objects.create(
+            user=self._user(username, full_name, language), role=Role.SOCIAL_PEDAGOGUE, organization=org
+        )
+        social = membership.user
+        # A social pedagogue also consults parents (a consulting role): their office hours.
+        for weekday in TUE_THU:
+            WorkingHours.objects.create(
+                membership=membership,
+                weekday=weekday,
+                starts=dt.time(14, 0),
+                ends=dt.time(16, 0),
+                room=self.rooms[0]["method"],
+            )
+        educator = self.members[("educator", 0)]
+        older = class_create(organization=org, academic_year=self.year, name=SOCIAL_CLASSES[0], class_teacher=educator)
+        younger = class_create(organization=org, academic_year=self.year, name=SOCIAL_CLASSES[1])
+        for kids in self.children[0]:
+            for child in kids:
+                group = older if child.birth_date.year <= 2021 else younger
+                enrolment_create(school_class=group, child=child, enrolled_on=self.year_start)
+        for parent_index, child_index, category, days_ago, document in SOCIAL_CATEGORIES:
+            category_record(
+                child=self.children[0][parent_index][child_index],
+                category=category,
+                starts_on=self.today - dt.timedelta(days=days_ago),
+                document_number=document,
+                document_date=(self.today - dt.timedelta(days=days_ago)) if document else None,
+                by=social,
+            )
+        parent_index, days_ago, act = SOCIAL_ACT
+        housing_act_create(
+            child=self.children[0][parent_index][0], visited_on=self.today - dt.timedelta(days=days_ago), by=social, **act
+        )
+        for parent_index, kind, days_ago, amount, note in SOCIAL_SUPPORT:
+            support_give(
+                child=self.children[0][parent_index][0],
+                kind=kind,
+                given_on=self._past(days_ago),
+                amount=Decimal(amount) if amount else None,
+                note=note,
+                by=social,
+            )
+
+    def _public_session(self, org: Organization) -> None:
+        """A parent–child play workshop next week, open to sign-up on the public site, with the
+        first families signed up there."""
+        psychologist = self.members[("psychologist", 0)]
+        slots = free_slots(specialists=[psychologist], start=self.today + dt.timedelta(days=3), days=14, minutes=60)
+        afternoon = [s for s in slots if timezone.localtime(s.starts_at).hour >= 14] or slots
+        if not afternoon:
+            return
+        session = session_schedule(
+            organization=org,
+            format="play_workshop",
+            specialists=[psychologist],
+            starts_at=afternoon[0].starts_at,
+            booked_by=self.manager(0),
+            minutes=60,
+            capacity=8,
+            public_sign_up=True,
+        )
+        point = ConsultationPoint.objects.get(organization=org)
+        for name, child, birth, language in SESSION_SIGN_UPS:
+            session_sign_up(
+                point=point,
+                session=session,
+                parent_full_name=name,
+                phone=self._phone(set(Parent.objects.values_list("phone", flat=True))),
+                consent_given=True,
+                client_address=self._site_address(),
+                language=language,
+                child_full_name=child,
+                child_birth_date=birth,
+                child_sex="f" if child.endswith(("қызы", "овна", "евна")) else "m",
+            )
+
+    def _survey_and_safety(self) -> None:
+        survey = survey_create(
+            organization_id=self.orgs[0].pk,
+            title=SURVEY["title"],
+            audience=Audience.PARENTS,
+            questions=SURVEY["questions"],
+            by=self.manager(0),
+        )
+        questions = list(survey.questions.order_by("position"))
+        for answers in SURVEY["answers"]:
+            survey_answer(survey=survey, questions=questions, data={f"q{q.pk}": a for q, a in zip(questions, answers)})
+        for org_index, counts in enumerate(SAFETY):
+            safety_record(
+                organization_id=self.orgs[org_index].pk,
+                academic_year=self.year,
+                half=1,
+                by=self.users["head" if org_index == 0 else "head2"],
+                **counts,
+            )
 
 
 class Command(BaseCommand):
