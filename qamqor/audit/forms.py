@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qamqor.audit.registration import FOLLOWED
 
@@ -17,7 +18,9 @@ class AuditSearchForm(forms.Form):
     record_id = forms.IntegerField(label=_("Record number (id)"), required=False, min_value=1)
     family = forms.CharField(label=_("Parent's or child's name"), required=False, max_length=100)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

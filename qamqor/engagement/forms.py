@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qamqor.core.academic_year import academic_year_bounds, current_academic_year
 from qamqor.core.forms import BootstrapMixin, DateInput
@@ -134,7 +135,7 @@ class IdeaStatusForm(BootstrapMixin, forms.Form):
 
 class PeriodForm(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    end = forms.DateField(label=pgettext_lazy("end of a date range", "To"), widget=DateInput())
 
     @staticmethod
     def default_period() -> tuple[dt.date, dt.date]:

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qamqor.core.forms import BootstrapMixin, DateInput
 from qamqor.core.validators import normalize_phone, validate_birth_date, validate_iin, validate_iin_matches
@@ -183,7 +184,7 @@ class CancelForm(BootstrapMixin, forms.Form):
 
 class JournalFilterForm(BootstrapMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=pgettext_lazy("end of a date range", "To"), required=False, widget=DateInput())
     specialist = forms.ModelChoiceField(label=_("Specialist"), queryset=Membership.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import dateformat
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qamqor.core.academic_year import academic_year_bounds, academic_year_label, current_academic_year
@@ -77,7 +77,7 @@ def presets(year: int | None = None) -> list[Period]:
 
 class PeriodForm(BootstrapMixin, forms.Form):
     start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    end = forms.DateField(label=pgettext_lazy("end of a date range", "To"), widget=DateInput())
 
     def clean(self) -> dict:
         data = super().clean()
