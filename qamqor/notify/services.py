@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from qamqor.families.models import Consent, Parent
@@ -106,6 +106,27 @@ def _session_parents(appointment: Appointment) -> list[Parent]:
     return [p for p in parents.values() if _may_contact(p)]
 
 
+def _reminders_state(appointment_id: int) -> tuple[str, int | None, bool, bool] | None:
+    """An appointment's status, the parent of its request, whether reminders wait for it and
+    whether anyone takes part in it (a group session); None when it is gone."""
+    kinds = list(SESSION_KINDS)
+    sql = f"""
+        SELECT appointment.status, request.parent_id,
+               EXISTS (SELECT 1 FROM notify_message AS message
+                       WHERE message.appointment_id = appointment.id AND message.status = %s
+                       AND message.kind IN ({", ".join(["%s"] * len(kinds))})),
+               EXISTS (SELECT 1 FROM scheduling_participant AS participant
+                       WHERE participant.appointment_id = appointment.id AND participant.is_active)
+        FROM scheduling_appointment AS appointment
+        LEFT JOIN journal_request AS request ON request.id = appointment.request_id
+        WHERE appointment.id = %s
+    """  # noqa: S608 (only placeholders are formatted in)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Message.Status.SCHEDULED, *kinds, appointment_id])
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1], bool(row[2]), bool(row[3]))
+
+
 def reminders_plan(*, appointment_id: int, now: dt.datetime | None = None) -> list[Message]:
     """Bring an appointment's reminders in line with it: waiting reminders of a cancelled
     session, or for a time it no longer has, are dropped; a booked session gets the reminders
@@ -116,24 +137,31 @@ def reminders_plan(*, appointment_id: int, now: dt.datetime | None = None) -> li
     write lock for every booking). Two runs at once cannot plan a message twice: the unique keys
     refuse the second (`_plan`)."""
     now = now or timezone.now()
-    appointment = Appointment.objects.select_related("request__parent", "organization").filter(pk=appointment_id).first()
+    # One narrow read decides whether there is anything to do: a session nobody is to be reminded
+    # of, with nothing waiting for it, ends here. It is plain SQL, like the booking's own checks
+    # (scheduling/services.py): the ORM's compiling of it cost more than the booking's inserts
+    # (docs/benchmarks.md, the booking's cost).
+    state = _reminders_state(appointment_id)
+    if state is None:
+        return []
+    status, request_parent_id, has_waiting, has_participants = state
+    booked = status == Appointment.Status.BOOKED
+    if not has_waiting and not (booked and (request_parent_id or has_participants)):
+        return []
+    appointment = Appointment.objects.select_related("request__parent").filter(pk=appointment_id).first()
     if appointment is None:
         return []
     waiting = Message.objects.waiting().filter(appointment=appointment, kind__in=SESSION_KINDS)
-    # This runs after every booking's commit: a new booking has nothing waiting, so one read
-    # spares it the updates below (docs/benchmarks.md, the booking's cost of its reminders).
-    has_waiting = waiting.exists()
     if appointment.status != Appointment.Status.BOOKED:
-        if has_waiting:
-            waiting.update(status=Message.Status.SKIPPED, note=CANCELLED)
+        waiting.update(status=Message.Status.SKIPPED, note=CANCELLED)
         return []
     parents = _session_parents(appointment)
-    if not parents and not has_waiting:
-        return []  # a time booked without a family (or one that asked not to be contacted)
     if has_waiting:
         waiting.exclude(for_starts_at=appointment.starts_at).update(status=Message.Status.SKIPPED, note=MOVED)
         # A participant removed from a group session is not reminded of it.
         waiting.exclude(parent__in=[p.pk for p in parents]).update(status=Message.Status.SKIPPED, note=REMOVED)
+    if not parents:
+        return []  # nobody to remind (no consent to contact, or asked not to be)
     already = set(
         Message.objects.filter(appointment=appointment, for_starts_at=appointment.starts_at, fallback_of=None).values_list(
             "parent_id", "kind"

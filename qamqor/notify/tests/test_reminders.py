@@ -14,6 +14,7 @@ from qamqor.journal.services import request_cancel, request_complete, request_sc
 from qamqor.notify.models import Message, ReminderSettings
 from qamqor.notify.services import message_deliver, reminder_settings_save, reminders_plan
 from qamqor.scheduling.models import Appointment
+from qamqor.scheduling.services import appointment_book
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +205,29 @@ def test_a_group_sessions_participants_parents_are_reminded_until_removed(
         participant_remove(participant=participant)
     second.refresh_from_db()
     assert (second.status, second.note) == (Message.Status.SKIPPED, Message.Note.REMOVED)
+
+
+def test_a_booking_nobody_is_to_be_reminded_of_costs_planning_one_query(
+    psychologist, methodist, monday, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # Planning runs after every booking's commit (docs/benchmarks.md, the booking's cost): a time
+    # booked without a family, with nothing waiting, is settled by one read and writes nothing.
+    appointment = appointment_book(
+        organization=psychologist.organization,
+        specialists=[psychologist],
+        starts_at=f.at(monday, "10:00"),
+        booked_by=methodist.user,
+    )
+    with django_assert_num_queries(1):
+        assert reminders_plan(appointment_id=appointment.pk) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.save()
+    with django_assert_num_queries(1):
+        assert reminders_plan(appointment_id=appointment.pk) == []
+    assert not Message.objects.filter(appointment=appointment).exists()
+
+
+def test_a_gone_appointment_plans_nothing(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert reminders_plan(appointment_id=987654) == []
