@@ -4,7 +4,6 @@ members, the meetings, the minutes, the open decisions); managers edit."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.core.academic_year import academic_year_label, current_academic_year
 from qamqor.core.access import manager_required, staff_required
-from qamqor.core.actions import run_and_report
-from qamqor.core.forms import add_service_errors
+from qamqor.core.actions import run_and_report, run_form_and_report
 from qamqor.core.scoping import visible_to
 from qamqor.council import documents, services
 from qamqor.council.forms import AgendaItemForm, AttendanceForm, DecisionDoneForm, DecisionForm, MeetingForm, MemberForm
@@ -102,17 +100,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @manager_required
 def member_new(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, organization_id=request.organization_id)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
+
+    def add() -> Member:
         organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
-        try:
-            services.member_add(organization=organization, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The member is added to the centre."))
-            return redirect("council:home")
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "council/member_form.html", {"form": form}, status=status)
+        return services.member_add(organization=organization, **form.cleaned_data)
+
+    return run_form_and_report(
+        request, form, add, _("The member is added to the centre."), then="council:home", template="council/member_form.html"
+    )
 
 
 @require_POST
@@ -141,20 +136,22 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _meeting_form_page(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
     form = MeetingForm(request.POST or None, instance=meeting, organization_id=request.organization_id)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            if meeting is None:
-                organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
-                saved = services.meeting_create(organization=organization, by=request.user, **form.service_kwargs())
-            else:
-                saved = services.meeting_update(meeting=meeting, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting is saved."))
-            return redirect(saved.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "council/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
+
+    def save() -> Meeting:
+        if meeting is None:
+            organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
+            return services.meeting_create(organization=organization, by=request.user, **form.service_kwargs())
+        return services.meeting_update(meeting=meeting, **form.service_kwargs())
+
+    return run_form_and_report(
+        request,
+        form,
+        save,
+        _("The meeting is saved."),
+        then=Meeting.get_absolute_url,
+        template="council/meeting_form.html",
+        context={"meeting": meeting},
+    )
 
 
 @manager_required
@@ -226,19 +223,21 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _agenda_form_page(request: HttpRequest, meeting: Meeting, item: AgendaItem | None) -> HttpResponse:
     form = AgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item is None:
-                services.agenda_item_add(meeting=meeting, **form.cleaned_data)
-            else:
-                services.agenda_item_update(item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The agenda item is saved."))
-            return redirect(meeting.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "council/agenda_form.html", {"form": form, "meeting": meeting, "item": item}, status=status)
+
+    def save() -> AgendaItem:
+        if item is None:
+            return services.agenda_item_add(meeting=meeting, **form.cleaned_data)
+        return services.agenda_item_update(item=item, **form.cleaned_data)
+
+    return run_form_and_report(
+        request,
+        form,
+        save,
+        _("The agenda item is saved."),
+        then=meeting.get_absolute_url(),
+        template="council/agenda_form.html",
+        context={"meeting": meeting, "item": item},
+    )
 
 
 @manager_required
@@ -265,16 +264,15 @@ def agenda_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_agenda_item_for(request, pk)
     form = DecisionForm(request.POST or None, organization_id=request.organization_id)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_add(agenda_item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The decision is saved."))
-            return redirect(item.meeting.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "council/decision_form.html", {"form": form, "item": item, "meeting": item.meeting}, status=status)
+    return run_form_and_report(
+        request,
+        form,
+        lambda: services.decision_add(agenda_item=item, **form.cleaned_data),
+        _("The decision is saved."),
+        then=item.meeting.get_absolute_url(),
+        template="council/decision_form.html",
+        context={"item": item, "meeting": item.meeting},
+    )
 
 
 @require_POST

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qamqor.core.access import manager_required, staff_required
-from qamqor.core.actions import run_and_report
+from qamqor.core.actions import run_and_report, run_form_and_report
 from qamqor.core.forms import add_refusal, add_service_errors
 from qamqor.core.periods import day_start
 from qamqor.core.scoping import visible_to
@@ -87,20 +87,22 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     form = EventForm(request.POST or None, instance=event, organization_id=request.organization_id)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            if event is None:
-                organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
-                saved = services.event_create(organization=organization, by=request.user, **form.service_kwargs())
-            else:
-                saved = services.event_update(event=event, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The event is saved."))
-            return redirect("engagement:event", pk=saved.pk)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "engagement/staff/event_form.html", {"form": form, "event": event}, status=status)
+
+    def save() -> Event:
+        if event is None:
+            organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
+            return services.event_create(organization=organization, by=request.user, **form.service_kwargs())
+        return services.event_update(event=event, **form.service_kwargs())
+
+    return run_form_and_report(
+        request,
+        form,
+        save,
+        _("The event is saved."),
+        then=lambda saved: reverse("engagement:event", args=[saved.pk]),
+        template="engagement/staff/event_form.html",
+        context={"event": event},
+    )
 
 
 @manager_required

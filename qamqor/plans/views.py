@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qamqor.core.academic_year import academic_year_label, current_academic_year
 from qamqor.core.access import manager_required, staff_required
-from qamqor.core.actions import run_and_report
-from qamqor.core.forms import add_service_errors
+from qamqor.core.actions import run_and_report, run_form_and_report
 from qamqor.core.scoping import visible_to
 from qamqor.orgs.models import Membership, Organization
 from qamqor.plans import centre_report, documents, services
@@ -75,33 +73,35 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @manager_required
 def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, initial={"academic_year": _year_of(request)})
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> Plan:
         organization = Organization.objects.get(pk=request.organization_id)  # type: ignore[attr-defined]
-        try:
-            plan = services.plan_create(organization=organization, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The plan is saved. Add its items."))
-            return redirect(plan.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "plans/plan_form.html", {"form": form, "plan": None}, status=status)
+        return services.plan_create(organization=organization, by=request.user, **form.cleaned_data)
+
+    return run_form_and_report(
+        request,
+        form,
+        create,
+        _("The plan is saved. Add its items."),
+        then=Plan.get_absolute_url,
+        template="plans/plan_form.html",
+        context={"plan": None},
+    )
 
 
 @manager_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for(request, pk)
     form = PlanForm(request.POST or None, instance=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_update(plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The plan is saved."))
-            return redirect(plan.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "plans/plan_form.html", {"form": form, "plan": plan}, status=status)
+    return run_form_and_report(
+        request,
+        form,
+        lambda: services.plan_update(plan=plan, **form.cleaned_data),
+        _("The plan is saved."),
+        then=Plan.get_absolute_url,
+        template="plans/plan_form.html",
+        context={"plan": plan},
+    )
 
 
 @staff_required
@@ -158,19 +158,21 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_form_page(request: HttpRequest, plan: Plan, item: PlanItem | None) -> HttpResponse:
     form = PlanItemForm(request.POST or None, instance=item, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item is None:
-                services.plan_item_create(plan=plan, **form.service_kwargs())
-            else:
-                services.plan_item_update(item=item, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The item is saved."))
-            return redirect(plan.get_absolute_url())
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "plans/item_form.html", {"form": form, "plan": plan, "item": item}, status=status)
+
+    def save() -> PlanItem:
+        if item is None:
+            return services.plan_item_create(plan=plan, **form.service_kwargs())
+        return services.plan_item_update(item=item, **form.service_kwargs())
+
+    return run_form_and_report(
+        request,
+        form,
+        save,
+        _("The item is saved."),
+        then=plan.get_absolute_url(),
+        template="plans/item_form.html",
+        context={"plan": plan, "item": item},
+    )
 
 
 @manager_required

@@ -26,18 +26,14 @@ def _count(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
 
-class OrganizationDayFigures(models.Model):
-    """One organisation's counts for one local day (Asia/Almaty).
-
-    Requests count on the day they were received, with the status they have now; appointments
-    on the day they start; feedback on the day it was given. The time to consultation counts on
-    the request's day: from its receipt to the start of its first held consultation."""
+class OrganizationFigures(models.Model):
+    """The counts of one organisation's period, the same columns for a day and for a month, so
+    a month row is the sum of its day rows column by column (figures.py)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"))
     # Copied from the organisation so a district's or region's rows are one index range, no join.
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district"))
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
-    day = models.DateField(_("day"))
     requests = _count(_("requests"))
     answered_by_phone = _count(_("answered by phone at once"))
     waited = _count(_("requests with a held consultation"))
@@ -68,6 +64,19 @@ class OrganizationDayFigures(models.Model):
     status_no_show = _count(_("no-show"))
 
     class Meta:
+        abstract = True
+
+
+class OrganizationDayFigures(OrganizationFigures):
+    """One organisation's counts for one local day (Asia/Almaty).
+
+    Requests count on the day they were received, with the status they have now; appointments
+    on the day they start; feedback on the day it was given. The time to consultation counts on
+    the request's day: from its receipt to the start of its first held consultation."""
+
+    day = models.DateField(_("day"))
+
+    class Meta:
         verbose_name = _("day figures of an organisation")
         verbose_name_plural = _("day figures of organisations")
         constraints = [models.UniqueConstraint(fields=["organization", "day"], name="org_day_figures_unique")]
@@ -77,44 +86,12 @@ class OrganizationDayFigures(models.Model):
         return f"{self.organization_id} · {self.day}"
 
 
-class OrganizationMonthFigures(models.Model):
+class OrganizationMonthFigures(OrganizationFigures):
     """The day rows of one organisation summed over a calendar month: a region's year is 500
     organisations times 12 rows instead of times 365. Rebuilt from the day rows (figures.py);
     a period's whole months are read here, its partial months at the edges from the days."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation"))
-    # Copied from the organisation so a district's or region's rows are one index range, no join.
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+", verbose_name=_("district"))
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
     month = models.DateField(_("month"))  # its first day
-    requests = _count(_("requests"))
-    answered_by_phone = _count(_("answered by phone at once"))
-    waited = _count(_("requests with a held consultation"))
-    wait_seconds = models.PositiveBigIntegerField(_("seconds from request to consultation, in all"), default=0)
-    appointments = _count(_("appointments"))
-    appointments_held = _count(_("appointments held"))
-    no_shows = _count(_("no-shows"))
-    feedback = _count(_("feedback"))
-    feedback_sum = _count(_("sum of ratings"))
-    rating_1 = _count("1")
-    rating_2 = _count("2")
-    rating_3 = _count("3")
-    rating_4 = _count("4")
-    rating_5 = _count("5")
-    channel_phone = _count(_("by phone"))
-    channel_written = _count(_("written"))
-    channel_in_person = _count(_("in person"))
-    channel_walk_in = _count(_("walk-in"))
-    channel_online = _count(_("online"))
-    channel_telegram = _count("Telegram")
-    channel_whatsapp = _count("WhatsApp")
-    channel_email = _count(_("email"))
-    status_new = _count(_("new"))
-    status_routed = _count(_("routed"))
-    status_scheduled = _count(_("scheduled"))
-    status_done = _count(_("done"))
-    status_cancelled = _count(_("cancelled"))
-    status_no_show = _count(_("no-show"))
 
     class Meta:
         verbose_name = _("month figures of an organisation")

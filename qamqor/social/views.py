@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from qamqor.audit.access import records_read
 from qamqor.core.academic_year import academic_year_label, current_academic_year
 from qamqor.core.access import current_organization_id
-from qamqor.core.actions import run_and_report
+from qamqor.core.actions import run_and_report, run_form_and_report
 from qamqor.core.forms import add_service_errors
 from qamqor.core.scoping import scope_for, visible_to
 from qamqor.families.models import Child
@@ -157,25 +157,27 @@ def _class_form_page(request: HttpRequest, school_class: SchoolClass | None) -> 
         organization_id=request.organization_id,  # type: ignore[attr-defined]
         editing=school_class is not None,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> SchoolClass:
         data = form.cleaned_data
-        try:
-            if school_class is None:
-                saved = services.class_create(
-                    organization=_organization(request),
-                    academic_year=data["academic_year"],
-                    name=data["name"],
-                    class_teacher=data["class_teacher"],
-                )
-            else:
-                saved = services.class_update(school_class=school_class, name=data["name"], class_teacher=data["class_teacher"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The class is saved."))
-            return redirect("social:class_detail", pk=saved.pk)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "social/class_form.html", {"form": form, "school_class": school_class}, status=status)
+        if school_class is None:
+            return services.class_create(
+                organization=_organization(request),
+                academic_year=data["academic_year"],
+                name=data["name"],
+                class_teacher=data["class_teacher"],
+            )
+        return services.class_update(school_class=school_class, name=data["name"], class_teacher=data["class_teacher"])
+
+    return run_form_and_report(
+        request,
+        form,
+        save,
+        _("The class is saved."),
+        then=lambda saved: _url("social:class_detail", saved.pk),
+        template="social/class_form.html",
+        context={"school_class": school_class},
+    )
 
 
 @social_required
@@ -195,13 +197,18 @@ def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = get_class_for(request, pk)
     day = _parse_date(request.GET.get("on"), timezone.localdate())
     enrolments = list(school_class.enrolments.on(day).select_related("child").order_by("child__full_name", "pk"))
-    records = CategoryRecord.objects.filter(child_id__in=[e.child_id for e in enrolments]).holding_on(day)
-    categories: dict[int, list[str]] = {}
-    for record in records:
-        categories.setdefault(record.child_id, []).append(record.get_category_display())
+    categories = _category_names(CategoryRecord.objects.filter(child_id__in=[e.child_id for e in enrolments]).holding_on(day))
     rows = [(e, categories.get(e.child_id, [])) for e in enrolments]
     records_read(*(e.child for e in enrolments))
     return render(request, "social/class_detail.html", {"school_class": school_class, "rows": rows, "day": day})
+
+
+def _category_names(records) -> dict[int, list[str]]:
+    """The names of the categories of each child, by the child's id."""
+    categories: dict[int, list[str]] = {}
+    for record in records:
+        categories.setdefault(record.child_id, []).append(record.get_category_display())
+    return categories
 
 
 # --- Import of class lists
@@ -748,21 +755,25 @@ def _joint_children(request: HttpRequest) -> frozenset[int]:
     return ids
 
 
-@login_required
-def shared(request: HttpRequest) -> HttpResponse:
-    """The children a joint plan gives this psychologist or class teacher, with their current
-    categories."""
+def _shared_list(request: HttpRequest, today: dt.date) -> tuple[list[Child], list[CategoryRecord]]:
+    """The children a joint plan gives this user, by name, and their categories held `today`:
+    what the page and the XLSX of the list show (and log as read)."""
     ids = _joint_children(request)
-    today = timezone.localdate()
     found = list(Child.objects.filter(pk__in=ids).order_by("full_name", "pk"))
     records = list(
         CategoryRecord.objects.filter(child_id__in=ids, organization_id=request.organization_id)
         .holding_on(today)
         .select_related("child")
     )  # type: ignore[attr-defined]
-    categories: dict[int, list[str]] = {}
-    for record in records:
-        categories.setdefault(record.child_id, []).append(record.get_category_display())
+    return found, records
+
+
+@login_required
+def shared(request: HttpRequest) -> HttpResponse:
+    """The children a joint plan gives this psychologist or class teacher, with their current
+    categories."""
+    found, records = _shared_list(request, timezone.localdate())
+    categories = _category_names(records)
     records_read(*found, *records)
     return render(request, "social/shared.html", {"rows": [(c, categories.get(c.pk, [])) for c in found]})
 
@@ -785,15 +796,9 @@ def shared_child(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def shared_xlsx(request: HttpRequest) -> HttpResponse:
     """The named list of the given children and their categories today (for them only)."""
-    ids = _joint_children(request)
-    lang = _export_language(request)
     today = timezone.localdate()
-    found = list(Child.objects.filter(pk__in=ids).order_by("full_name", "pk"))
-    records = list(
-        CategoryRecord.objects.filter(child_id__in=ids, organization_id=request.organization_id)
-        .holding_on(today)
-        .select_related("child")
-    )  # type: ignore[attr-defined]
+    found, records = _shared_list(request, today)
+    lang = _export_language(request)
     with translation.override(lang):
         data = exports.shared_xlsx(children=found, records=records, day=today)
     records_read(*found, *records)
