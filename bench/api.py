@@ -11,11 +11,11 @@ through Django's request handler, one request at a time, in turns with the floor
   refuse the sixth call. The times are distinct free slots of many specialists of other
   organisations than the measured one, so the journal measured beside it stays cached.
 
-The API's throttle counts in a cache of its own here: one entry per client address would
-otherwise push the journal's cached pages out of the 500 entries of the default cache. The
-throttle still runs on every call. Everything a booking wrote is deleted by `ApiBooking.clear()`
-(at the start too, in case an earlier run was interrupted), and the journal counters it moved are
-put back, so every run books into the same dataset.
+The API's throttle runs on every call and counts in the database, as in production (one
+`ApplicationAttempt` row per call, shared by all web processes). Everything a booking wrote, those
+rows included, is deleted by `ApiBooking.clear()` (at the start too, in case an earlier run was
+interrupted), and the journal counters it moved are put back, so every run books into the same
+dataset.
 """
 
 from __future__ import annotations
@@ -24,17 +24,13 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
-from unittest import mock
 
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.throttling import SimpleRateThrottle
 
 from bench.dataset import Dataset
 from qamqor.api.models import IdempotencyKey
@@ -47,14 +43,6 @@ from qamqor.scheduling.services import free_slots
 
 PHONE_PREFIX = "+7708"  # the generator's parents have +7701…: these are the benchmark's callers
 BOOKING_DAYS = 13  # from tomorrow: inside the API's booking window of 14 days
-
-
-@contextmanager
-def own_throttle_cache() -> Iterator[None]:
-    """The API's throttles count in a cache of their own while the benchmark runs."""
-    counts = LocMemCache("bench-api-throttle", {"OPTIONS": {"MAX_ENTRIES": 10_000_000}})
-    with mock.patch.object(SimpleRateThrottle, "cache", counts):
-        yield
 
 
 def address(n: int) -> str:

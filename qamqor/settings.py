@@ -73,7 +73,9 @@ INSTALLED_APPS = [
     # modeltranslation must come before the admin so translated fields show there.
     "modeltranslation",
     "django.contrib.admin",
-    "django.contrib.auth",
+    # Other projects' apps by the configurations in qamqor/core/third_party_apps.py: their names
+    # in the admin in kk, ru and en.
+    "qamqor.core.third_party_apps.GroupsConfig",  # django.contrib.auth
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -99,17 +101,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Background work on the Django Tasks API's database backend (`manage.py db_worker`).
     "django_tasks",
-    "django_tasks_db",
+    "qamqor.core.third_party_apps.BackgroundTasksConfig",  # django_tasks_db
     # Change and access logs of personal data (django-auditlog); qamqor.audit registers the models.
-    "auditlog",
+    "qamqor.core.third_party_apps.ChangeLogConfig",  # auditlog
     "qamqor.audit",
     # Lockout after repeated failed logins per user and address (django-axes; settings below).
-    "axes",
+    "qamqor.core.third_party_apps.LoginAttemptsConfig",  # axes
     # A second factor (TOTP and recovery codes) for administrators and staff who read social
     # records (qamqor/core/second_factor.py; settings OTP_* below).
     "django_otp",
-    "qamqor.core.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
-    "qamqor.core.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
+    "qamqor.core.third_party_apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
+    "qamqor.core.third_party_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
 ]
 
 MIDDLEWARE = [

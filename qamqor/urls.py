@@ -33,6 +33,8 @@ urlpatterns = [
     path("social/", include("qamqor.social.urls")),
     path("", include("qamqor.notify.urls")),
     path("api/v1/", include("qamqor.api.urls")),
+    # The organisation's tokens for that API, in the back office (its managers issue and revoke them).
+    path("api/tokens/", include("qamqor.api.token_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

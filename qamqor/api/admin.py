@@ -1,5 +1,6 @@
-"""Tokens in the admin: issued here by the system administrator for an organisation's head;
-the token is shown once, in the message after saving, and only its digest is kept."""
+"""Tokens in the admin: issued here by the system administrator for any organisation (its
+managers issue their own in the back office, qamqor/api/token_views.py); the token is shown
+once, in the message after saving, and only its digest is kept."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_select_related = ("organization",)
     search_fields = ("name", "prefix")
     raw_id_fields = ("organization",)
-    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at", "revoked_by")
     actions = ["revoke"]
 
     def get_readonly_fields(self, request, obj=None):

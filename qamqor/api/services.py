@@ -12,11 +12,14 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qamqor.api.models import TOKEN_PREFIX, ApiToken, IdempotencyKey, token_digest
-from qamqor.orgs.models import Organization
+from qamqor.orgs.models import Membership, Organization
+from qamqor.orgs.roles import Role
 
 # How long a booking's key and its answer are kept: a client retries within minutes; a day
 # covers a batch that is re-run the next morning. Older keys are swept at the next booking.
@@ -33,11 +36,20 @@ class IssuedToken:
 
 @transaction.atomic
 def api_token_issue(*, organization: Organization, name: str, roles: list[str], by) -> IssuedToken:
-    """A new token for `organization` with `roles`; the raw token is returned only here."""
+    """A new token for `organization` with `roles` (an organisation's staff roles, checked by
+    ApiToken.clean); the raw token is returned only here. Issued in the admin or by a manager in
+    the back office (qamqor/api/token_views.py); both go to the audit log."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Name the token after the system that will use it, e.g. «District portal».")})
+    beyond = _roles_beyond_issuer(organization, roles, by)
+    if beyond:
+        message = _("You may give a token only the roles you hold here yourself, not: %(roles)s.")
+        raise ValidationError({"roles": message % {"roles": ", ".join(beyond)}})
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         organization=organization,
-        name=" ".join(name.split()),
+        name=name,
         roles=sorted(set(roles)),
         digest=token_digest(raw),
         prefix=raw[: len(TOKEN_PREFIX) + 4],
@@ -48,13 +60,29 @@ def api_token_issue(*, organization: Organization, name: str, roles: list[str], 
     return IssuedToken(token=token, raw=raw)
 
 
+def _roles_beyond_issuer(organization: Organization, roles: list[str], by) -> list[str]:
+    """The roles a token would get that its issuer could not give it, by name. Nobody hands out
+    more than they hold: the head and the director may give any staff role (they run the
+    organisation's staff), another manager only their own; an administrator (the admin, the
+    commands: `by` a superuser or nobody) any."""
+    if by is None or by.is_superuser:
+        return []
+    held = set(Membership.objects.filter(user=by, organization=organization, is_active=True).values_list("role", flat=True))
+    if held & {Role.HEAD, Role.DIRECTOR}:
+        return []
+    labels = dict(Role.choices)
+    return [str(labels.get(role, role)) for role in sorted(set(roles) - held)]
+
+
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by) -> ApiToken:
-    """The token stops working at once; the row stays, to show who had it and when."""
+    """The token stops working at once; the row stays, to show who had it, and who revoked it
+    when. Revoking a revoked token changes nothing."""
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+        token.revoked_by = by
+        token.save(update_fields=["revoked_at", "revoked_by"])
     return token
 
 

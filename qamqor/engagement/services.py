@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from qamqor.core.validators import normalize_phone
 from qamqor.engagement.models import Event, Idea, Registration
+from qamqor.engagement.signals import registration_promoted
 from qamqor.families.models import Parent
 from qamqor.orgs.models import Organization
 from qamqor.portal.models import ApplicationAttempt
@@ -249,6 +250,7 @@ def _promote(event: Event) -> list[Registration]:
     for registration in promoted:
         registration.status = Registration.Status.REGISTERED
         registration.save(update_fields=["status"])
+        registration_promoted.send(sender=Registration, registration=registration)
     return promoted
 
 

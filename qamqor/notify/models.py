@@ -81,6 +81,7 @@ class Message(models.Model):
         FEEDBACK = "feedback", _("feedback request")
         CONFIRMATION = "confirmation", _("booking confirmation")
         NEW_REQUEST = "new_request", _("new online request (to staff)")
+        PLACE_FREED = "place_freed", _("a place from the waiting list")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("delivery channel", "email")
@@ -132,6 +133,15 @@ class Message(models.Model):
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.CASCADE, related_name="messages", verbose_name=_("request")
     )
+    # An event's registration that moved up from the waiting list (kind "place_freed").
+    registration = models.ForeignKey(
+        "engagement.Registration",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("event registration"),
+    )
     # The session's start the reminder was planned for: a session moved since is not reminded of.
     for_starts_at = models.DateTimeField(_("for the session at"), null=True, blank=True)
     send_at = models.DateTimeField(_("send at"))
@@ -169,6 +179,12 @@ class Message(models.Model):
                 fields=["request", "user", "kind"],
                 condition=Q(appointment__isnull=True, request__isnull=False, user__isnull=False, fallback_of__isnull=True),
                 name="notify_one_message_per_request_user",
+            ),
+            # A family moved up from a waiting list hears of its place once, however often asked.
+            models.UniqueConstraint(
+                fields=["registration", "kind"],
+                condition=Q(registration__isnull=False, fallback_of__isnull=True),
+                name="notify_one_message_per_registration",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=False) | Q(user__isnull=False), name="notify_message_has_recipient"
@@ -275,3 +291,23 @@ class TelegramCode(models.Model):
 
     def __str__(self) -> str:
         return self.code[:4] + "…"
+
+
+class TelegramUpdate(models.Model):
+    """An update from the Bot API that was handled. Telegram sends an update again when our
+    answer was slow or failed (and polling after a restart sees it again): its id is claimed in
+    the transaction of what it does, so a question enters the journal once, and an update whose
+    handling crashed is handled when it comes back. Rows older than UPDATES_KEPT are swept."""
+
+    # The bot's own id (the token's number before ":"): update ids are counted per bot.
+    bot_id = models.BigIntegerField(_("bot"))
+    update_id = models.BigIntegerField(_("update"))
+    handled_at = models.DateTimeField(_("handled at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("Telegram update")
+        verbose_name_plural = _("Telegram updates")
+        constraints = [models.UniqueConstraint(fields=["bot_id", "update_id"], name="notify_telegram_update_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bot_id}/{self.update_id}"

@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from qamqor.engagement.models import Event, Registration
 from qamqor.families.models import Consent, Parent
 from qamqor.journal.models import Channel, Request, Status
 from qamqor.notify.models import Message, ReminderSettings, StaffNotification, StaffPreference
@@ -242,6 +243,33 @@ def feedback_plan(*, request_id: int, now: dt.datetime | None = None) -> Message
     )
 
 
+# --- A place from an event's waiting list
+
+
+def place_freed_plan(*, registration_id: int, now: dt.datetime | None = None) -> Message | None:
+    """A family moved up from an event's waiting list hears of its place: once (the unique key
+    on the registration), by its first channel, in its language. Only a registration the
+    organisation knows as a parent (a consenting parent with that phone) can be written to."""
+    now = now or timezone.now()
+    registration = Registration.objects.select_related("event", "parent").filter(pk=registration_id).first()
+    if registration is None or registration.status != Registration.Status.REGISTERED or registration.parent is None:
+        return None
+    event, parent = registration.event, registration.parent
+    if event.status != Event.Status.PLANNED or event.starts_at <= now or not _may_contact(parent):
+        return None
+    channels = parent_channels(parent)
+    if not channels:
+        return None
+    return _plan(
+        organization_id=event.organization_id,
+        kind=Message.Kind.PLACE_FREED,
+        parent=parent,
+        channel=channels[0],
+        registration=registration,
+        send_at=now,
+    )
+
+
 # --- Staff: a new online request
 
 
@@ -336,6 +364,14 @@ def _why_not(message: Message, now: dt.datetime) -> str:
             return TOO_LATE
         if message.parent_id not in {p.pk for p in _session_parents(appointment)}:
             return REMOVED
+    if message.kind == Message.Kind.PLACE_FREED:
+        registration = message.registration
+        if registration is None or registration.event.status == Event.Status.CANCELLED:
+            return CANCELLED
+        if registration.status != Registration.Status.REGISTERED:
+            return REMOVED  # the family gave the place back before hearing of it
+        if now >= registration.event.starts_at:
+            return TOO_LATE
     if message.kind == Message.Kind.FEEDBACK:
         from qamqor.portal.links import feedback_valid_until
         from qamqor.portal.models import Feedback
@@ -379,7 +415,14 @@ def message_deliver(*, message_id: int, now: dt.datetime | None = None) -> str:
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
-            .select_related("parent", "user", "appointment__organization", "appointment__request", "request__organization")
+            .select_related(
+                "parent",
+                "user",
+                "appointment__organization",
+                "appointment__request",
+                "request__organization",
+                "registration__event__organization",
+            )
             .filter(pk=message_id)
             .first()
         )
@@ -440,6 +483,7 @@ def _fall_back(message: Message, now: dt.datetime) -> Message | None:
         language=message.language,
         appointment_id=message.appointment_id,
         request_id=message.request_id,
+        registration_id=message.registration_id,
         for_starts_at=message.for_starts_at,
         send_at=now,
         fallback_of=root,

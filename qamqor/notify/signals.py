@@ -1,6 +1,7 @@
-"""What makes messages: the scheduling's and the journal's saves, heard here so those apps
-(below us) know nothing of notify. Each reaction runs once the change commits: a booking rolled
-back plans nothing, and a failure here is logged, never undoing what the user just did."""
+"""What makes messages: the scheduling's and the journal's saves, and the places engagement gives
+from an event's waiting list, heard here so those apps (below us) know nothing of notify. Each
+reaction runs once the change commits: a booking rolled back plans nothing, and a failure here is
+logged, never undoing what the user just did."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from qamqor.engagement.models import Registration
+from qamqor.engagement.signals import registration_promoted
 from qamqor.journal.models import Channel, Request, Status
 from qamqor.scheduling.models import Appointment, Participant
 
@@ -53,7 +56,14 @@ def _request_saved(sender, instance: Request, created: bool, raw: bool = False, 
         _after_commit(feedback_plan, request_id=instance.pk)
 
 
+def _registration_promoted(sender, registration: Registration, **kwargs) -> None:
+    from qamqor.notify.services import place_freed_plan
+
+    _after_commit(place_freed_plan, registration_id=registration.pk)
+
+
 def connect() -> None:
     post_save.connect(_appointment_saved, sender=Appointment, dispatch_uid="notify_appointment_saved")
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="notify_participant_saved")
     post_save.connect(_request_saved, sender=Request, dispatch_uid="notify_request_saved")
+    registration_promoted.connect(_registration_promoted, sender=Registration, dispatch_uid="notify_registration_promoted")

@@ -11,6 +11,8 @@ hand each update to answer_update().
   "Telegram" (topic "Another question"), and the point's methodist is told at once.
 - A member of staff links their account from their notifications page and asks "/today" for
   their schedule of the day.
+- Telegram sends an update again when our answer was slow or failed: each update id is handled
+  once (TelegramUpdate, claimed in the transaction of what the update does).
 The Bot API's address is settings.QAMQOR_TELEGRAM_API_URL, so tests point it at a local fake.
 """
 
@@ -23,18 +25,20 @@ import secrets
 import httpx
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from qamqor.families.models import Consent, Parent
-from qamqor.notify.models import TelegramCode, TelegramLink
+from qamqor.notify.models import TelegramCode, TelegramLink, TelegramUpdate
 
 logger = logging.getLogger(__name__)
 
 CODE_VALID_FOR = dt.timedelta(hours=1)
 TIMEOUT = 15.0
 QUESTION_MAX_LENGTH = 2000
+# Telegram gives up re-sending an update within a day; the ids are kept a while longer.
+UPDATES_KEPT = dt.timedelta(days=7)
 
 
 class TelegramError(Exception):
@@ -137,25 +141,58 @@ def _question(parent: Parent, text: str) -> str:
     return _("Your question is recorded under №%(number)s. A specialist will answer you.") % {"number": request.display_number}
 
 
+def bot_id() -> int:
+    """The bot's own id: the number its token begins with, before ":"."""
+    head = settings.QAMQOR_TELEGRAM_BOT_TOKEN.partition(":")[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _update_claim(update_id: int, now: dt.datetime) -> bool:
+    """Claim the update in the caller's transaction; False when it was handled before. While
+    another process handles it, its uncommitted row holds the unique key: this insert waits for
+    that commit and is refused (or, if that handling failed, goes through)."""
+    try:
+        with transaction.atomic():  # a savepoint: the refused insert must not spoil the caller's transaction
+            TelegramUpdate.objects.create(bot_id=bot_id(), update_id=update_id, handled_at=now)
+    except IntegrityError:
+        return False
+    TelegramUpdate.objects.filter(handled_at__lt=now - UPDATES_KEPT).delete()
+    return True
+
+
 def handle_update(update: dict, now: dt.datetime | None = None) -> str | None:
-    """Answer one update from the Bot API; returns the answer sent (None for what we ignore)."""
+    """Answer one update from the Bot API, once; returns the answer sent (None for what we
+    ignore and for an update handled before).
+
+    The update's id is claimed in the transaction of what it does (a link, a question in the
+    journal): a second delivery finds it claimed and does nothing, and an update whose handling
+    failed left no claim, so it is handled when it comes again. The answer goes after the
+    commit: no transaction waits on the Bot API, and nothing undone is announced."""
+    update_id = update.get("update_id")
     message = update.get("message") or {}
-    chat_id = (message.get("chat") or {}).get("id")
-    text = (message.get("text") or "").strip()
-    if not chat_id or not text or (message.get("chat") or {}).get("type", "private") != "private":
+    chat = message.get("chat") or {}
+    chat_id, text = chat.get("id"), (message.get("text") or "").strip()
+    if not isinstance(update_id, int) or not chat_id or not text or chat.get("type", "private") != "private":
         return None
-    link = TelegramLink.objects.select_related("parent", "user").filter(chat_id=chat_id).first()
-    language = (
-        link.parent.language if link and link.parent_id else (link.user.preferred_language if link else settings.LANGUAGE_CODE)
-    )
-    with translation.override(language):
-        answer = _answer(text, chat_id, link, now)
+    now = now or timezone.now()
+    with transaction.atomic():
+        if not _update_claim(update_id, now):
+            logger.info("telegram update %s was handled before", update_id)
+            return None
+        link = TelegramLink.objects.select_related("parent", "user").filter(chat_id=chat_id).first()
+        language = (
+            link.parent.language
+            if link and link.parent_id
+            else (link.user.preferred_language if link else settings.LANGUAGE_CODE)
+        )
+        with translation.override(language):
+            answer = _answer(text, chat_id, link, now)
     if answer:
         send_message(chat_id=chat_id, text=answer)
     return answer
 
 
-def _answer(text: str, chat_id: int, link: TelegramLink | None, now: dt.datetime | None) -> str:
+def _answer(text: str, chat_id: int, link: TelegramLink | None, now: dt.datetime) -> str:
     if text.startswith("/start"):
         code = text.removeprefix("/start").strip()
         if not code:
@@ -176,7 +213,7 @@ def _answer(text: str, chat_id: int, link: TelegramLink | None, now: dt.datetime
         return _("This chat is not linked yet. Open «Link Telegram» on your page on the site.")
     if link.user_id:
         if text.startswith("/today"):
-            return _today_text(link.user, now or timezone.now())
+            return _today_text(link.user, now)
         return _("Send /today for your schedule.")
     if text.startswith("/"):
         return _("Write your question in a few words and we will record it.")

@@ -97,12 +97,30 @@ def _new_request(message: Message, short: bool) -> Text:
     return Text(subject=_("New online request №%(number)s") % {"number": number}, body=body)
 
 
+def _place_freed(message: Message, short: bool) -> Text:
+    from qamqor.engagement.links import registration_token  # engagement's private link is its own
+
+    registration = message.registration
+    event = registration.event
+    facts = {"event": event.shown_title, "organization": event.organization.name, "when": _when(event.starts_at)}
+    lines = [] if short else [_("Hello, %(name)s!") % {"name": message.parent.full_name}]
+    lines.append(_("A place opened up for you from the waiting list: %(event)s, %(organization)s, %(when)s.") % facts)
+    if event.is_online:
+        lines.append(_("Join online: %(url)s") % {"url": event.meeting_url})
+    elif not short:
+        lines.append(_("Place: %(place)s") % {"place": event.place})
+    url = settings.QAMQOR_PUBLIC_URL + reverse("engagement:my_registration", args=[registration_token(registration)])
+    lines.append(_("If you cannot come, give the place back through your private link: %(url)s") % {"url": url})
+    return Text(subject=_("A place opened up for you: %(event)s") % facts, body="\n".join(lines))
+
+
 COMPOSERS = {
     Message.Kind.REMINDER_FIRST: _reminder,
     Message.Kind.REMINDER_SECOND: _reminder,
     Message.Kind.CONFIRMATION: _reminder,
     Message.Kind.FEEDBACK: _feedback,
     Message.Kind.NEW_REQUEST: _new_request,
+    Message.Kind.PLACE_FREED: _place_freed,
 }
 
 

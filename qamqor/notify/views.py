@@ -32,7 +32,7 @@ def _messages_page(request: HttpRequest, form: ReminderSettingsForm) -> HttpResp
     rows = visible_to(request.user, Message.objects.filter(organization_id=request.organization_id))
     if status in Message.Status.values:
         rows = rows.filter(status=status)
-    rows = rows.select_related("parent", "user", "appointment")
+    rows = rows.select_related("parent", "user", "appointment", "registration__event")
     page = Paginator(rows, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

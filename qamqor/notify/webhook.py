@@ -7,6 +7,9 @@ Telegram (settings.QAMQOR_TELEGRAM_WEBHOOK_SECRET), which Telegram sends back in
 X-Telegram-Bot-Api-Secret-Token; it is compared in constant time. Without the bot in webhook
 mode, or without the right secret, the answer is 404 and nothing is done, so the address
 confirms nothing to a stranger.
+
+Telegram sends an update again when it got no 200 in time; telegram.handle_update acts on each
+update id once, so the journal gets one question however often the same update arrives.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ def telegram_webhook(request: HttpRequest) -> HttpResponse:
         update = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return HttpResponseBadRequest()
-    if not isinstance(update, dict):
+    # Without its id an update could not be told from its repetition.
+    if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
         return HttpResponseBadRequest()
     # As in polling: an update that cannot be answered is logged, and still answered 200, or
     # Telegram would send it again and again.

@@ -24,7 +24,9 @@ from qamqor.orgs.roles import CONSULTING_ROLES, MANAGER_ROLES
 
 
 class ApplicationAttempt(models.Model):
-    """One online application, counted against its client address and its phone number.
+    """One online application, counted against its client address and its phone number; the
+    other limits of the public site, and the API's throttles (a call per address or per token,
+    qamqor/api/throttling.py), count here too.
 
     Only a keyed SHA-256 hash of each is kept: the table answers "how many lately", never
     "who". It lives in the database because the cache is per process and could not count
@@ -33,6 +35,7 @@ class ApplicationAttempt(models.Model):
     class Kind(models.TextChoices):
         ADDRESS = "address", _("client address")
         PHONE = "phone", _("phone")
+        TOKEN = "token", _("API token")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     key_hash = models.CharField(_("hash"), max_length=64)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -46,6 +47,8 @@ APPLICATIONS_PER_PHONE = 3
 APPLICATION_WINDOW = dt.timedelta(hours=1)
 # Attempts older than this are of no use to any limit and are swept away.
 ATTEMPTS_KEPT = dt.timedelta(days=1)
+# attempt_admit sweeps them on one counted attempt in this many, not on each: it runs on every API call.
+SWEEP_EVERY = 100
 
 
 class TooManyApplications(ValidationError):
@@ -79,10 +82,14 @@ class AttemptLimit:
     code: str
 
 
+def _attempts_sweep(now: dt.datetime) -> None:
+    ApplicationAttempt.objects.filter(attempted_at__lt=now - ATTEMPTS_KEPT).delete()
+
+
 def attempts_count(limits: list[AttemptLimit], *, now: dt.datetime) -> None:
     """Refuse when any key reached its limit in the last hour, else count this attempt under
     each. Called inside the caller's transaction: a refused or failed attempt is not counted."""
-    ApplicationAttempt.objects.filter(attempted_at__lt=now - ATTEMPTS_KEPT).delete()
+    _attempts_sweep(now)
     for item in limits:
         recent = ApplicationAttempt.objects.filter(
             kind=item.kind, key_hash=item.key_hash, attempted_at__gt=now - APPLICATION_WINDOW
@@ -92,6 +99,28 @@ def attempts_count(limits: list[AttemptLimit], *, now: dt.datetime) -> None:
     ApplicationAttempt.objects.bulk_create(
         ApplicationAttempt(kind=item.kind, key_hash=item.key_hash, attempted_at=now) for item in limits
     )
+
+
+def attempt_admit(*, kind: str, key_hash: str, limit: int, window: dt.timedelta, now: dt.datetime) -> dt.timedelta | None:
+    """Count one attempt under the key unless it made `limit` of them within `window`: None when
+    counted, else how long until the oldest of those leaves the window (the caller's Retry-After).
+
+    For a caller on every request (the API's throttles): one query when refused, two when
+    counted, and the sweep of old rows only on one counted attempt in SWEEP_EVERY. Processes at
+    the key's last free place in the same instant may each be counted (no lock): a rate limit can
+    be passed by those few calls, and what was counted is never lost."""
+    if window > ATTEMPTS_KEPT:
+        raise ValueError(f"a window longer than {ATTEMPTS_KEPT} would count attempts the sweep has deleted")
+    recent = ApplicationAttempt.objects.filter(kind=kind, key_hash=key_hash, attempted_at__gt=now - window).aggregate(
+        made=Count("pk"), oldest=Min("attempted_at")
+    )
+    if recent["made"] >= limit:
+        return recent["oldest"] + window - now
+    attempt = ApplicationAttempt.objects.create(kind=kind, key_hash=key_hash, attempted_at=now)
+    # The sequence is shared by every process: one of them sweeps, about once in SWEEP_EVERY.
+    if attempt.pk % SWEEP_EVERY == 0:
+        _attempts_sweep(now)
+    return None
 
 
 def _count_application(*, client_address: str, phone: str, now: dt.datetime) -> None:

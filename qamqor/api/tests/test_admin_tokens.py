@@ -41,7 +41,7 @@ def test_a_token_is_shown_once_and_works(admin_client, api, kindergarten):
 
     admin_client.post(reverse("admin:api_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]}, follow=True)
     token.refresh_from_db()
-    assert token.revoked_at is not None
+    assert token.revoked_at is not None and token.revoked_by.username == "root"
     assert api.get(reverse("api:requests"), **bearer(shown.group(0))).status_code == 401
 
 

@@ -36,6 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 import qamqor
+from qamqor.api.tests import world as api_world
 from qamqor.core.testing import factories as f
 from qamqor.council.tests import world as council_world
 from qamqor.engagement.tests import world as engagement
@@ -502,6 +503,10 @@ PAGES: dict[str, Page] = {
     "api:schema": Page(public=True),
     "api:docs": Page(public=True),
     "api:not_found": Page(public=True, roles=same(404)),
+    # The organisation's tokens for the API, in the back office (qamqor/api/token_views.py): its
+    # managers list, issue and revoke them; another organisation's token answers 404.
+    "api_tokens:list": Page(roles=only(MANAGERS)),
+    "api_tokens:revoke": Page(args=api_world.token_pk, roles=only(MANAGERS, ok=302), about_org=True, method="post"),
 }
 TOKEN_PAGES = {name for name, page in PAGES.items() if page.args is token} | {"portal:feedback"}
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group
@@ -16,6 +17,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import override
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
@@ -333,3 +335,28 @@ def test_topic_roles_are_ticked_from_the_known_roles(sysadmin_client, db):
     assert response.status_code == 302, response.context["adminform"].form.errors
     topic.refresh_from_db()
     assert topic.roles == ["speech_therapist", "defectologist"]
+
+
+# The API's name is the same in every language.
+NAMED_ALIKE_IN_EVERY_LANGUAGE = {"api"}
+
+
+def test_the_admin_index_names_every_app_in_kazakh(sysadmin_client):
+    sysadmin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "kk"
+
+    response = sysadmin_client.get(reverse("admin:index"))
+
+    shown = {app["app_label"]: str(app["name"]) for app in response.context["app_list"]}
+    with override("en"):
+        english = {label: str(apps.get_app_config(label).verbose_name) for label in shown}
+    untranslated = {label: name for label, name in shown.items() if name == english[label]}
+    assert untranslated.keys() == NAMED_ALIKE_IN_EVERY_LANGUAGE
+    # Other projects' apps, under the names qamqor/core/third_party_apps.py gives them.
+    assert {shown[label] for label in ("auth", "django_tasks_database", "axes", "auditlog", "otp_totp", "otp_static")} == {
+        "Топтар мен рұқсаттар",
+        "Фондық тапсырмалар",
+        "Кіру әрекеттері мен бұғаттаулар",
+        "Дербес деректердің өзгерістері мен қаралу журналы",
+        "Екінші фактор: аутентификатор қолданбалары",
+        "Екінші фактор: қалпына келтіру кодтары",
+    }

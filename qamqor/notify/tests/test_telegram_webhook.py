@@ -3,6 +3,7 @@ the secret it was given; the same answers as by polling, the replies through the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from qamqor.journal.models import Request
-from qamqor.notify.models import TelegramLink
+from qamqor.notify.models import TelegramLink, TelegramUpdate
 from qamqor.notify.telegram import telegram_code_issue
 from qamqor.notify.tests.fake_telegram import BLOCKED, TOKEN, FakeBotApi
 
@@ -73,6 +74,55 @@ def test_a_linked_parents_question_by_webhook_enters_the_journal(bot, parent, cl
     assert request.display_number in bot.sent[-1]["text"]
 
 
+def test_the_same_update_posted_twice_makes_one_journal_request(bot, parent, client, django_capture_on_commit_callbacks):
+    post(client, update(f"/start {telegram_code_issue(parent=parent)}"), capture=django_capture_on_commit_callbacks)
+    question = update("Бала сөйлемейді", update_id=7002)
+    # Telegram sends it again when our 200 came late.
+    for _ in range(2):
+        assert post(client, question, capture=django_capture_on_commit_callbacks).status_code == 200
+    assert Request.objects.filter(parent=parent).count() == 1
+    assert len(bot.sent) == 2  # "linked", then "recorded under №…" once
+
+
+def test_a_link_code_sent_again_is_not_processed_again(bot, parent, client, django_capture_on_commit_callbacks):
+    start = update(f"/start {telegram_code_issue(parent=parent)}")
+    post(client, start, capture=django_capture_on_commit_callbacks)
+    post(client, start, capture=django_capture_on_commit_callbacks)
+    # Processed twice, the used code would have answered "this link does not work any more".
+    (answer,) = bot.sent
+    assert parent.full_name in answer["text"]
+    assert TelegramLink.objects.get(parent=parent).chat_id == CHAT
+
+
+def test_an_update_whose_handling_failed_is_handled_when_it_comes_again(
+    bot, parent, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from qamqor.journal import services as journal
+
+    post(client, update(f"/start {telegram_code_issue(parent=parent)}"), capture=django_capture_on_commit_callbacks)
+    intake = journal.request_intake
+
+    def crash(**kwargs):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(journal, "request_intake", crash)
+    question = update("Бала сөйлемейді", update_id=7002)
+    assert post(client, question, capture=django_capture_on_commit_callbacks).status_code == 200
+    assert not Request.objects.exists() and not TelegramUpdate.objects.filter(update_id=7002).exists()
+    monkeypatch.setattr(journal, "request_intake", intake)
+    post(client, question, capture=django_capture_on_commit_callbacks)
+    assert Request.objects.filter(parent=parent).count() == 1
+
+
+def test_handled_update_ids_are_swept_after_a_week(bot, parent, client, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    TelegramUpdate.objects.create(bot_id=123456, update_id=1, handled_at=timezone.now() - dt.timedelta(days=8))
+    TelegramUpdate.objects.create(bot_id=123456, update_id=2, handled_at=timezone.now() - dt.timedelta(days=6))
+    post(client, update("Сәлем"), capture=django_capture_on_commit_callbacks)
+    assert sorted(TelegramUpdate.objects.values_list("bot_id", "update_id")) == [(123456, 2), (123456, 7001)]
+
+
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret-0123456789abcdef", SECRET + "x", SECRET[:-1]])
 def test_without_the_right_secret_nothing_is_done(bot, parent, client, secret):
     code = telegram_code_issue(parent=parent)
@@ -96,7 +146,7 @@ def test_without_a_bot_token_the_webhook_is_not_there(client, settings):
     assert post(client, update("Сәлем")).status_code == 404
 
 
-@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"'])
+@pytest.mark.parametrize("body", ["{not json", "[1, 2]", '"text"', '{"message": {}}', '{"update_id": "7001"}'])
 def test_a_body_that_is_not_an_update_is_refused(bot, client, body):
     assert post(client, body).status_code == 400
     assert not bot.sent
