@@ -8,26 +8,15 @@ import re
 import pytest
 
 from qamqor.core.testing.browser import assert_heading_order, assert_labelled_fields, save_screenshot
-from qamqor.core.testing.second_factor import authenticator_for, browser_pass_second_factor
+from qamqor.core.testing.second_factor import browser_log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the migrations' regions and topics
 
-PASSWORD = "Qamqor-browser-2026"
 
 
 def test_a_head_issues_a_token_uses_it_and_revokes_it(page, head):
-    user = head.user
-    user.set_password(PASSWORD)
-    user.preferred_language = "kk"
-    user.save()
-    authenticator_for(user)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.get_username())
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    browser_pass_second_factor(page, user)
+    browser_log_in(page, head.user, language="kk")
 
     # From the person's own menu.
     page.locator("nav .dropdown-menu-end").locator("..").locator(".dropdown-toggle").click()

@@ -111,3 +111,21 @@ def let_test_client_pass_second_factor() -> None:
 
     login_and_pass._qamqor_second_factor = True
     ClientMixin._login = login_and_pass
+
+
+BROWSER_PASSWORD = "Qamqor-browser-2026"  # noqa: S105 (a test user's)
+
+
+def browser_log_in(page, user, *, language: str, password: str = BROWSER_PASSWORD) -> None:
+    """Log `user` in through the login form of a Playwright page, in `language`, with the code of
+    an authenticator made for them: what a browser test of a manager's page starts with."""
+    user.set_password(password)
+    user.preferred_language = language
+    user.save()
+    authenticator_for(user)
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(user.get_username())
+    page.locator("input[name=password]").fill(password)
+    with page.expect_navigation():
+        page.locator("main form button").click()
+    browser_pass_second_factor(page, user)

@@ -7,28 +7,17 @@ from __future__ import annotations
 import pytest
 
 from qamqor.core.testing.browser import save_screenshot
-from qamqor.core.testing.second_factor import authenticator_for, browser_pass_second_factor
+from qamqor.core.testing.second_factor import browser_log_in
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keep the migrations' regions and topics
 
-PASSWORD = "Qamqor-browser-2026"
 DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.mark.parametrize("browser_locale", ["kk-KZ", "ru-RU"])
 def test_a_heads_menu_fits_1280_pixels_in_one_row(page, head, browser_locale):
-    user = head.user
-    user.set_password(PASSWORD)
-    user.preferred_language = browser_locale[:2]
-    user.save()
-    authenticator_for(user)
     page.set_viewport_size(DESKTOP)
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(user.get_username())
-    page.locator("input[name=password]").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button").click()
-    browser_pass_second_factor(page, user)
+    browser_log_in(page, head.user, language=browser_locale[:2])
     nav = page.locator("nav.navbar")
     assert page.locator(".navbar-toggler").is_hidden(), "the menu collapsed into the button at 1280 px"
     width = page.evaluate("document.documentElement.scrollWidth")
