@@ -2,9 +2,9 @@
 
 It drives a real browser (Debian's chromium, through Playwright) over a running demo, logs in
 through the login form, switches the language with the KK/RU buttons and saves each page.
-It writes to the demo's database (it records and books one request per language, and sets up
-the second factor of admin, head, head2 and social), so run it against a throwaway copy of the data,
-never a real one, and load a fresh demo for each run.
+It writes to the demo's database (it records and books one request per language, issues one API
+token per language, and sets up the second factor of admin, head, head2 and social), so run it
+against a throwaway copy of the data, never a real one, and load a fresh demo for each run.
 
 How to re-run it (from the project root):
 
@@ -12,6 +12,8 @@ How to re-run it (from the project root):
     make install            # or: .venv/bin/python manage.py compile_translations
     export QAMQOR_DATA_DIR=/tmp/qamqor-docs DJANGO_DEBUG=1
     .venv/bin/python manage.py migrate && .venv/bin/python manage.py demo
+    # deliver the messages that are due (the delivery log's "sent" tab), then stop
+    .venv/bin/python manage.py db_worker --batch --no-reload --no-startup-delay > /dev/null
     .venv/bin/python manage.py runserver 127.0.0.1:8765 &
 
     # 2. the browser and Playwright, outside the project's virtualenv
@@ -629,9 +631,19 @@ def manager_pages(browser: Browser, base: str, lang: str) -> None:
     shot(page, lang, "contracts")
     expect_ok(page.goto(f"{base}/notify/messages/"), "messages")
     shot(page, lang, "messages")
+    delivery_log(page, base, lang)
     expect_ok(page.goto(f"{base}/reports/dashboard/"), "dashboard")
     shot(page, lang, "dashboard")  # the top: the whole page is wider than the screen (the period links)
     page.context.close()
+
+
+def delivery_log(page: Page, base: str, lang: str) -> None:
+    """The delivery log's "sent" tab (notify.md): when each message went, to which address, by
+    which channel, after how many attempts."""
+    expect_ok(page.goto(f"{base}/notify/messages/?status=sent"), "messages sent")
+    if page.locator("main tbody td[colspan]").count():
+        problems.append(f"[{lang}] no message was sent yet: run the worker once (db_worker --batch, step 1)")
+    shot(page, lang, "messages-sent")
 
 
 def social_pages(browser: Browser, base: str, lang: str) -> None:
@@ -684,6 +696,24 @@ def public_new_pages(browser: Browser, base: str, lang: str) -> None:
     context.close()
 
 
+TOKEN_NAMES = {"kk": "Аудандық білім бөлімінің порталы", "ru": "Портал районного отдела образования"}
+
+
+def api_tokens_page(browser: Browser, base: str, lang: str) -> None:
+    """The head issues an API token (api.md): the page that answers the form, with the token
+    shown once (a demo's token: showing it is harmless) and the organisation's list under it.
+    After head_pages, which shoots the second factor's first set-up of the same heads."""
+    page = login(browser, base, HEADS[lang], lang)
+    expect_ok(page.goto(f"{base}/api/tokens/"), "API tokens")
+    page.fill("#id_name", TOKEN_NAMES[lang])
+    page.check("input[name=roles][value=methodist]")
+    click_nav(page, "main form button[type=submit]", "issue an API token")
+    if not page.locator("#issued-token").count():
+        problems.append(f"[{lang}] the API token was not issued ({page.url})")
+    shot(page, lang, "api-tokens", full_page=True, check=False)  # the token and the header are Latin on purpose
+    page.context.close()
+
+
 def new_capabilities(browser: Browser, base: str, lang: str) -> None:
     manager_pages(browser, base, lang)
     social_pages(browser, base, lang)
@@ -695,7 +725,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8765", help="the running demo")
     parser.add_argument("--lang", choices=["kk", "ru"], action="append", help="kk, ru or both (default)")
-    parser.add_argument("--new-only", action="store_true", help="only the pages of plans, centre, contracts, social, reports")
+    parser.add_argument(
+        "--new-only", action="store_true", help="only the pages of plans, centre, contracts, social, reports, messages, API"
+    )
     args = parser.parse_args()
     base = args.url.rstrip("/")
     with sync_playwright() as p:
@@ -712,6 +744,8 @@ def main() -> int:
             events_pages(browser, base, lang)
             head_pages(browser, base, lang)
             others(browser, base, lang)
+        for lang in args.lang or ["kk", "ru"]:
+            api_tokens_page(browser, base, lang)
         # ...then the intake and booking, which add requests to the journal.
         for lang in languages:
             methodist_intake(browser, base, lang)

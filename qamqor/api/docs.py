@@ -6,13 +6,28 @@ this page needs nothing but the site's own stylesheet."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.generators import SchemaGenerator
 
 METHODS = ("get", "post", "put", "patch", "delete")
+
+# Where a parameter goes, in the reader's words (OpenAPI's "in").
+WHERE = {
+    "path": gettext_lazy("in the address"),
+    "query": gettext_lazy("in the query string"),
+    "header": gettext_lazy("header"),
+    "cookie": gettext_lazy("cookie"),
+}
+
+# drf-spectacular lists a choice field's values in Markdown ("* `kk` - Қазақша"); the page is not
+# Markdown, so they are shown as "kk — Қазақша".
+CHOICE_LINE = re.compile(r"^\* `([^`]*)` - (.*)$", re.MULTILINE)
 
 
 @dataclass
@@ -37,14 +52,29 @@ class Endpoint:
     needs_token: bool = False
 
 
-def _kind(schema: dict, components: dict) -> str:
-    """A short type name: integer, string (date), list of string, Booking…"""
+def _component(schema: dict, components: dict) -> dict:
+    """The schema a $ref points at (itself otherwise)."""
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema
+
+
+def _is_blank_choice(schema: dict, components: dict) -> bool:
+    """drf-spectacular's BlankEnum: the empty value a choice field also takes."""
+    return [v for v in _component(schema, components).get("enum", [None]) if v != ""] == []
+
+
+def _kind(schema: dict, components: dict) -> str:
+    """A short type name: integer, string (date), list of string, string: 'kk', 'ru', Booking…"""
+    if "$ref" in schema:
+        target = _component(schema, components)
+        # A choice field's own type (BookingLanguageEnum) means nothing to a reader: its values do.
+        return _kind(target, components) if "enum" in target else schema["$ref"].rsplit("/", 1)[-1]
     if "allOf" in schema:
         return " & ".join(_kind(part, components) for part in schema["allOf"])
     if "oneOf" in schema:
-        return " | ".join(_kind(part, components) for part in schema["oneOf"])
+        parts = [part for part in schema["oneOf"] if not _is_blank_choice(part, components)]
+        return " | ".join(_kind(part, components) for part in parts)
     kind = schema.get("type", "object")
     if kind == "array":
         return f"list of {_kind(schema.get('items', {}), components)}"
@@ -55,14 +85,33 @@ def _kind(schema: dict, components: dict) -> str:
     return kind + (" | null" if schema.get("nullable") else "")
 
 
+def _description(schema: dict, components: dict) -> str:
+    """The field's description, its choices written out ("kk — Қазақша; ru — Русский.")."""
+    text = schema.get("description", "")
+    if not CHOICE_LINE.search(text):
+        # A choice field behind a $ref keeps its list of values on the component.
+        inner = schema.get("schema", {})  # a parameter's own schema
+        for part in [schema, inner, *schema.get("allOf", []), *schema.get("oneOf", []), *inner.get("oneOf", [])]:
+            listed = _component(part, components).get("description", "")
+            if "$ref" in part and CHOICE_LINE.search(listed):
+                text = f"{text}\n{listed}"
+                break
+    choices = "; ".join(f"{value} — {label}" for value, label in CHOICE_LINE.findall(text) if value)
+    prose = CHOICE_LINE.sub("", text).strip()
+    return " ".join(part for part in (prose, f"{choices}." if choices else "") if part)
+
+
 def _body_fields(schema: dict, components: dict) -> list[Field]:
-    if "$ref" in schema:
-        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    schema = _component(schema, components)
     required = set(schema.get("required", []))
     return [
-        Field(name, _kind(prop, components), name in required, prop.get("description", ""))
+        Field(name, _kind(prop, components), name in required, _description(prop, components))
         for name, prop in schema.get("properties", {}).items()
     ]
+
+
+def _answer(code: str, answer: dict) -> tuple[str, str]:
+    return code, answer.get("description", "") or (_("Success.") if code.startswith("2") else "")
 
 
 def endpoints(schema: dict) -> list[Endpoint]:
@@ -86,13 +135,13 @@ def endpoints(schema: dict) -> list[Endpoint]:
                             p["name"],
                             _kind(p.get("schema", {}), components),
                             p.get("required", False),
-                            p.get("description", ""),
-                            p["in"],
+                            _description(p, components),
+                            str(WHERE.get(p["in"], p["in"])),
                         )
                         for p in op.get("parameters", [])
                     ],
                     body=_body_fields(body, components) if body else [],
-                    responses=[(code, answer.get("description", "")) for code, answer in op.get("responses", {}).items()],
+                    responses=[_answer(code, answer) for code, answer in op.get("responses", {}).items()],
                     needs_token=op.get("tags") == ["staff"],
                 )
             )

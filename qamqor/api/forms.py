@@ -14,6 +14,9 @@ def token_role_choices() -> list[tuple[str, str]]:
     return [(r.value, r.label) for r in Role if r in ORGANIZATION_ROLES]
 
 
+ONLY_YOUR_ROLES = _("You may give only the roles you hold here yourself; the head or the director gives any.")
+
+
 class ApiTokenIssueForm(BootstrapMixin, forms.Form):
     name = forms.CharField(
         label=_("Name"),
@@ -31,3 +34,12 @@ class ApiTokenIssueForm(BootstrapMixin, forms.Form):
             "roles the token only books and reads the public data."
         ),
     )
+
+    def __init__(self, *args, givable: set[str] | None = None, **kwargs) -> None:
+        """`givable`: the roles this manager may give (api_token_roles_givable); None: all. The
+        others are not offered, rather than offered and refused."""
+        super().__init__(*args, **kwargs)
+        if givable is not None:
+            roles = self.fields["roles"]
+            roles.choices = [(value, label) for value, label in token_role_choices() if value in givable]
+            roles.help_text = f"{roles.help_text} {ONLY_YOUR_ROLES}"

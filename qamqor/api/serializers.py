@@ -27,8 +27,15 @@ MAX_ID = 2**63 - 1
 # --- Strict input fields ---------------------------------------------------------------------
 
 
+# The fields give their own messages for a wrong type: DRF's ru catalogue lacks some (a Russian
+# reader would get the Kazakh text of the default language), and its date messages name the
+# type in English ("Неправильный формат date").
+
+
 class StrictIntegerField(serializers.IntegerField):
     """A JSON number without a fraction; "12" (a string) or true is a wrong type."""
+
+    default_error_messages = {"invalid": _("Must be a whole number, without quotes.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -39,6 +46,8 @@ class StrictIntegerField(serializers.IntegerField):
 class StrictBooleanField(serializers.BooleanField):
     """true or false only: "yes", 1 or "on" are wrong types in JSON."""
 
+    default_error_messages = {"invalid": _("Must be true or false, without quotes.")}
+
     def to_internal_value(self, data):
         if not isinstance(data, bool):
             self.fail("invalid", input=data)
@@ -48,14 +57,35 @@ class StrictBooleanField(serializers.BooleanField):
 class StrictCharField(serializers.CharField):
     """A JSON string; a number or a list is a wrong type (DRF would turn 12 into "12")."""
 
+    default_error_messages = {"invalid": _("Must be a text in quotes.")}
+
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
+WRONG_DAY = _("Give a date as YYYY-MM-DD, e.g. 2026-12-07.")
+WRONG_MOMENT = _("Give a date and time as YYYY-MM-DDThh:mm, e.g. 2026-12-07T10:00 or 2026-12-07T10:00+05:00.")
+
+
+class DayField(serializers.DateField):
+    default_error_messages = {"invalid": WRONG_DAY, "datetime": WRONG_DAY}
+
+
+class MomentField(serializers.DateTimeField):
+    """Without a zone offset, the time is Astana time (TIME_ZONE)."""
+
+    default_error_messages = {"invalid": WRONG_MOMENT, "date": WRONG_MOMENT, "overflow": WRONG_MOMENT, "make_aware": WRONG_MOMENT}
+
+
+# Mixed into input serializers: a field the serializer does not know is an error. (A comment, not
+# a docstring: the schema would show a docstring as each input's description.)
 class RejectUnknownFields:
-    """Mixed into input serializers: a field the serializer does not know is an error."""
+    # DRF's text names the JSON type in English ("Expected a dictionary, but got list").
+    default_error_messages = {
+        "invalid": _("The body must be one JSON object with named fields, not a list or a single value.")
+    }
 
     def validate(self, attrs):
         data = self.initial_data if isinstance(self.initial_data, dict) else {}
@@ -178,12 +208,10 @@ class SlotQuerySerializer(RejectUnknownFields, serializers.Serializer):
     specialist = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this specialist's times.")
     )
-    date_from = serializers.DateField(required=False, help_text=_("The first day, today at the earliest (default: today)."))
-    date_to = serializers.DateField(
-        required=False, help_text=_("The last day, within the booking window of two weeks (default: a week on).")
-    )
-    page = serializers.IntegerField(required=False)
-    page_size = serializers.IntegerField(required=False)
+    date_from = DayField(required=False, help_text=_("The first day, today at the earliest (default: today)."))
+    date_to = DayField(required=False, help_text=_("The last day, within the booking window of two weeks (default: a week on)."))
+    page = serializers.IntegerField(required=False, help_text=_("The page, from 1 (default: 1)."))
+    page_size = serializers.IntegerField(required=False, help_text=_("Rows on a page, at most 200 (default: 50)."))
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -207,19 +235,27 @@ class SlotQuerySerializer(RejectUnknownFields, serializers.Serializer):
 
 
 class PageQuerySerializer(RejectUnknownFields, serializers.Serializer):
-    page = serializers.IntegerField(required=False)
-    page_size = serializers.IntegerField(required=False)
+    page = serializers.IntegerField(required=False, help_text=_("The page, from 1 (default: 1)."))
+    page_size = serializers.IntegerField(required=False, help_text=_("Rows on a page, at most 200 (default: 50)."))
 
 
 class PointQuerySerializer(PageQuerySerializer):
-    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    region = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this region's (its id, as in region.id).")
+    )
+    district = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this district's (its id, as in district.id).")
+    )
     q = serializers.CharField(required=False, max_length=100, help_text=_("Words of the organisation's name."))
 
 
 class OrganizationQuerySerializer(PageQuerySerializer):
-    region = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    district = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    region = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this region's (its id, as in region.id).")
+    )
+    district = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this district's (its id, as in district.id).")
+    )
 
 
 # --- Events and materials ---------------------------------------------------------------------
@@ -258,7 +294,9 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventQuerySerializer(PageQuerySerializer):
-    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    organization = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this organisation's (its id).")
+    )
 
 
 class MaterialSerializer(serializers.ModelSerializer):
@@ -297,9 +335,13 @@ class MaterialSerializer(serializers.ModelSerializer):
 
 
 class MaterialQuerySerializer(PageQuerySerializer):
-    organization = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    topic = serializers.SlugField(required=False)
-    age = serializers.IntegerField(required=False, min_value=0, max_value=18)
+    organization = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Only this organisation's (its id).")
+    )
+    topic = serializers.SlugField(required=False, help_text=_("Only the materials on this topic (a topic's code)."))
+    age = serializers.IntegerField(
+        required=False, min_value=0, max_value=18, help_text=_("Only the materials for a child of this age, in years.")
+    )
     kind = serializers.ChoiceField(required=False, choices=Material._meta.get_field("kind").choices)
     language = serializers.ChoiceField(required=False, choices=Parent.Language.choices)
     q = serializers.CharField(required=False, max_length=100)
@@ -320,7 +362,7 @@ class BookingSerializer(RejectUnknownFields, serializers.Serializer):
     question = StrictCharField(max_length=1000)
     consent_given = StrictBooleanField(help_text=_("The parent's consent to the processing of their and their child's data."))
     child_full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-    child_birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    child_birth_date = DayField(required=False, allow_null=True, default=None)
     child_sex = serializers.ChoiceField(choices=[("", "—"), *Sex.choices], required=False, allow_blank=True, default="")
     specialist = StrictIntegerField(
         min_value=1,
@@ -330,7 +372,7 @@ class BookingSerializer(RejectUnknownFields, serializers.Serializer):
         default=None,
         help_text=_("With starts_at: the specialist of the free time."),
     )
-    starts_at = serializers.DateTimeField(
+    starts_at = MomentField(
         required=False, allow_null=True, default=None, help_text=_("A free time (GET /points/{id}/free-slots/); empty: no time.")
     )
 
@@ -408,8 +450,8 @@ class RequestSerializer(serializers.ModelSerializer):
 
 class RequestQuerySerializer(PageQuerySerializer):
     status = serializers.ChoiceField(required=False, choices=RequestStatus.choices)
-    received_from = serializers.DateField(required=False)
-    received_to = serializers.DateField(required=False)
+    received_from = DayField(required=False, help_text=_("Received on this day or later."))
+    received_to = DayField(required=False, help_text=_("Received on this day or earlier."))
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -60,18 +60,28 @@ def api_token_issue(*, organization: Organization, name: str, roles: list[str], 
     return IssuedToken(token=token, raw=raw)
 
 
+def api_token_roles_givable(*, by, held: set[str]) -> set[str] | None:
+    """The roles `by`, who holds the roles `held` in the organisation, may give its token; None:
+    any staff role. Nobody hands out more than they hold: the head and the director may give any
+    staff role (they run the organisation's staff), another manager only their own; an
+    administrator (the admin, the commands: `by` a superuser or nobody) any."""
+    if by is None or by.is_superuser or held & {Role.HEAD, Role.DIRECTOR}:
+        return None
+    return set(held)
+
+
 def _roles_beyond_issuer(organization: Organization, roles: list[str], by) -> list[str]:
-    """The roles a token would get that its issuer could not give it, by name. Nobody hands out
-    more than they hold: the head and the director may give any staff role (they run the
-    organisation's staff), another manager only their own; an administrator (the admin, the
-    commands: `by` a superuser or nobody) any."""
-    if by is None or by.is_superuser:
-        return []
-    held = set(Membership.objects.filter(user=by, organization=organization, is_active=True).values_list("role", flat=True))
-    if held & {Role.HEAD, Role.DIRECTOR}:
+    """The roles a token would get that its issuer could not give it, by name."""
+    held = (
+        set()
+        if by is None
+        else set(Membership.objects.filter(user=by, organization=organization, is_active=True).values_list("role", flat=True))
+    )
+    givable = api_token_roles_givable(by=by, held=held)
+    if givable is None:
         return []
     labels = dict(Role.choices)
-    return [str(labels.get(role, role)) for role in sorted(set(roles) - held)]
+    return [str(labels.get(role, role)) for role in sorted(set(roles) - givable)]
 
 
 @transaction.atomic

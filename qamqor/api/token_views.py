@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from qamqor.api.forms import ApiTokenIssueForm
 from qamqor.api.models import ApiToken
-from qamqor.api.services import api_token_issue, api_token_revoke
+from qamqor.api.services import api_token_issue, api_token_revoke, api_token_roles_givable
 from qamqor.core.access import manager_required
 from qamqor.core.actions import run_and_report
 from qamqor.core.forms import add_service_errors
@@ -36,7 +36,9 @@ def get_token_for(request: HttpRequest, pk: int) -> ApiToken:
 def token_list(request: HttpRequest) -> HttpResponse:
     """The list, and the form that issues a token. The raw token is on the answer to the form
     only: it is not kept anywhere (not even in the session) to be shown again."""
-    form = ApiTokenIssueForm(request.POST if request.method == "POST" else None)
+    held = set(request.scope.roles_in(request.organization_id))  # type: ignore[attr-defined]
+    givable = api_token_roles_givable(by=request.user, held=held)
+    form = ApiTokenIssueForm(request.POST if request.method == "POST" else None, givable=givable)
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,7 +51,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            form = ApiTokenIssueForm()
+            form = ApiTokenIssueForm(givable=givable)
     # The tokens in force first (NULLs first on every database), each group newest first.
     tokens = (
         _tokens(request)

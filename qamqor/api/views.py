@@ -337,7 +337,13 @@ def _form_errors(form: ApplicationForm) -> ApiError:
             description=_("Any unique text of up to 255 characters, e.g. a UUID."),
         )
     ],
-    responses={201: s.BookingAnswerSerializer, **errors(401, 404, 409, 415, 422)},
+    responses={
+        201: OpenApiResponse(
+            s.BookingAnswerSerializer,
+            description=_("Booked: the request's number, the time (if one was chosen) and the parent's private link."),
+        ),
+        **errors(401, 404, 409, 415, 422),
+    },
 )
 class BookingCreate(ApiView):
     def post(self, request: ApiRequest) -> Response:

@@ -14,4 +14,8 @@ class ReminderSettingsForm(BootstrapMixin, forms.ModelForm):
 
 
 class StaffPreferenceForm(forms.Form):
-    by_email = forms.BooleanField(label=_("Also tell me by email"), required=False)
+    by_email = forms.BooleanField(
+        label=_("Also tell me by email"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )

@@ -8,6 +8,7 @@ as a new row pointing at the first (`fallback_of`), so the log shows both tries.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -51,6 +52,20 @@ class ReminderSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.organization)
+
+    def clean(self) -> None:
+        # The log and the letters call them "first" and "second": with both on, the first comes
+        # earlier (more hours before), and two reminders at the same moment would be one twice.
+        if self.first_hours and self.second_hours and self.second_hours >= self.first_hours:
+            raise ValidationError(
+                {
+                    "second_hours": _(
+                        "The second reminder comes after the first: give it fewer hours before the session "
+                        "than the first (%(hours)d), or 0 to turn it off."
+                    )
+                    % {"hours": self.first_hours}
+                }
+            )
 
     @classmethod
     def for_organization(cls, organization_id: int) -> ReminderSettings:

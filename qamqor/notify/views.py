@@ -27,7 +27,7 @@ def _reminder_form(request: HttpRequest, data=None) -> ReminderSettingsForm:
     return ReminderSettingsForm(data, instance=ReminderSettings.for_organization(request.organization_id))
 
 
-def _messages_page(request: HttpRequest, form: ReminderSettingsForm) -> HttpResponse:
+def _messages_page(request: HttpRequest, form: ReminderSettingsForm, http_status: int = 200) -> HttpResponse:
     status = request.GET.get("status", "")
     rows = visible_to(request.user, Message.objects.filter(organization_id=request.organization_id))
     if status in Message.Status.values:
@@ -38,6 +38,7 @@ def _messages_page(request: HttpRequest, form: ReminderSettingsForm) -> HttpResp
         request,
         "notify/messages.html",
         {"page": page, "form": form, "status": status, "statuses": Message.Status.choices},
+        status=http_status,
     )
 
 
@@ -62,7 +63,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The reminder times are saved. Sessions booked from now on follow them."))
             return redirect("notify:messages")
-    return _messages_page(request, form)
+    return _messages_page(request, form, http_status=400)
 
 
 @staff_required

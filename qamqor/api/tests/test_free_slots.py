@@ -66,6 +66,12 @@ def test_out_of_range_dates_and_unknown_choices_are_400(api, point, psychologist
     assert field in response.json()["error"]["fields"]
 
 
+def test_a_date_in_another_form_is_explained_in_russian(api, point, psychologist):
+    response = api.get(reverse("api:free_slots", args=[point.pk]), {"date_from": "07.12.2026"}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["date_from"] == ["Укажите дату в виде ГГГГ-ММ-ДД, например 2026-12-07."]
+
+
 def test_another_organisations_specialist_is_refused(api, point, psychologist, other_kindergarten):
     stranger = f.staff(other_kindergarten, "psychologist")
     f.weekly_hours(stranger)

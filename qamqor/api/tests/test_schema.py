@@ -60,6 +60,22 @@ def test_the_documentation_page_needs_no_other_host(client):
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
 
 
+def test_the_documentation_page_reads_in_the_readers_language_and_fits_a_phone(client):
+    html = client.get(reverse("api:docs"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    # Every table scrolls on its own on a narrow screen instead of widening the page.
+    assert html.count("<table") == html.count('<div class="table-responsive"><table')
+    # Where a parameter goes, in words; choice fields by their values, not drf-spectacular's
+    # type names, and their values listed as text, not Markdown.
+    assert "<td>в строке запроса</td>" in html and "<td>в адресе</td>" in html and "<td>в заголовке</td>" in html
+    assert "Enum" not in html and "* `" not in html
+    assert "kk — Қазақша; ru — Русский." in html
+    assert "Номер страницы, с 1 (по умолчанию: 1)." in html  # the pages' parameters are described
+    assert "<code>201</code> Записано:" in html and "<code>200</code> Успешно." in html
+    # Who issues a token, as it is now: the organisation's managers, on their page.
+    assert f'href="{reverse("api_tokens:list")}"' in html
+    assert "администратор" not in html
+
+
 @pytest.fixture
 def wsgi_keeps_the_test_transaction():
     """Django's WSGI handler closes the database connection after each request when it is inside

@@ -208,12 +208,19 @@ def test_a_manager_gives_a_token_only_roles_they_hold_the_head_any(client, kinde
     # A methodist cannot make a token that acts as the head; the head runs the staff and can.
     client.force_login(methodist.user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "kk"
+    # The form offers only what the methodist may give, rather than offer the head's role and refuse it.
+    offered = client.get(LIST).context["form"].fields["roles"].choices
+    assert [value for value, _label in offered] == ["methodist"]
     refused = client.post(LIST, {"name": "Аудан порталы", "roles": ["methodist", "head"]})
     assert refused.status_code == 400
-    (error,) = refused.context["form"].errors["roles"]
+    assert refused.context["form"].errors["roles"]
+    with pytest.raises(ValidationError) as by_service:
+        api_token_issue(organization=kindergarten, name="Аудан порталы", roles=["methodist", "head"], by=methodist.user)
+    (error,) = by_service.value.message_dict["roles"]
     assert "Меңгеруші" in error or "меңгеруші" in error, error
     assert not ApiToken.objects.exists()
     assert client.post(LIST, {"name": "Аудан порталы", "roles": ["methodist"]}).status_code == 200
     client.force_login(head.user)
+    assert len(list(client.get(LIST).context["form"].fields["roles"].choices)) > 10  # every staff role
     assert client.post(LIST, {"name": "Мектеп сайты", "roles": ["methodist", "psychologist"]}).status_code == 200
     assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["Аудан порталы", "Мектеп сайты"]

@@ -48,7 +48,8 @@ def test_nothing_is_sent_before_its_time_then_the_reminder_goes_in_the_parents_l
     (letter,) = mail.outbox
     assert letter.to == ["dinara@example.kz"]
     assert "Напоминание" in letter.subject
-    assert "Детский сад №8 «Думан»" in letter.body
+    # The organisation's name as it is written: «Напоминание от Детский сад» cannot be declined.
+    assert "Напоминание: Детский сад №8 «Думан», " in letter.body
     assert "https://qamqor.example.kz/" in letter.body  # the manage link, to move or cancel
     first, second = reminders(appointment)
     assert (first.status, first.attempts, second.status) == (Message.Status.SENT, 1, Message.Status.SCHEDULED)
@@ -132,6 +133,20 @@ def test_reminder_times_out_of_range_are_refused(kindergarten):
     with pytest.raises(ValidationError):
         reminder_settings_save(organization_id=kindergarten.pk, first_hours=500, second_hours=2)
     assert not ReminderSettings.objects.exists()
+
+
+@pytest.mark.parametrize(("first", "second"), [(2, 24), (5, 5)])
+def test_a_second_reminder_not_after_the_first_is_refused(kindergarten, first, second):
+    # "second" before "first" in the log, or two letters at the same moment
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        reminder_settings_save(organization_id=kindergarten.pk, first_hours=first, second_hours=second)
+    assert "second_hours" in refused.value.message_dict
+    assert not ReminderSettings.objects.exists()
+    # One reminder alone, whichever, is fine.
+    reminder_settings_save(organization_id=kindergarten.pk, first_hours=0, second_hours=24)
+    assert ReminderSettings.for_organization(kindergarten.pk).hours == {Message.Kind.REMINDER_SECOND: 24}
 
 
 def test_a_late_booking_gets_only_the_reminders_still_ahead(book, parent, clock, kindergarten):

@@ -176,3 +176,13 @@ def test_erasing_a_family_unlinks_its_telegram(linked_parent):
 
     family_anonymise(parent=linked_parent, reason="erasure")
     assert not TelegramLink.objects.exists()
+
+
+def test_the_manage_page_offers_telegram_by_the_calendar_not_under_the_free_times(settings, book, parent, monday, client):
+    settings.QAMQOR_TELEGRAM_BOT_TOKEN, settings.QAMQOR_TELEGRAM_BOT_USERNAME = TOKEN, "qamqor_test_bot"
+    request, _appointment = book(parent, f.at(monday, "10:00"))
+    token = manage_token(request)
+    html = client.get(reverse("portal:manage", args=[token])).content.decode()
+    link = f'href="{reverse("notify:telegram_parent", args=[token])}"'
+    calendar = f'href="{reverse("portal:calendar", args=[token])}"'
+    assert html.index(calendar) < html.index(link) < html.index('id="move"'), "a parent scrolls past every free time to find it"

@@ -71,10 +71,34 @@ def test_reminder_times_are_saved(client, methodist, kindergarten):
     assert ReminderSettings.for_organization(kindergarten.pk).hours == {Message.Kind.REMINDER_FIRST: 48}
 
 
-@pytest.mark.parametrize("bad", ["200", "-1", "бір"])
+@pytest.mark.parametrize("bad", ["200", "-1", "бір", ""])
 def test_bad_reminder_times_are_refused_with_a_message_and_nothing_saved(client, methodist, bad):
     client.force_login(methodist.user)
     response = client.post(reverse("notify:reminder_settings"), {"first_hours": bad, "second_hours": "2"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is-invalid" in response.content.decode()
     assert not ReminderSettings.objects.exists()
+
+
+def test_a_second_reminder_before_the_first_is_refused_in_the_managers_language(client, methodist):
+    client.force_login(methodist.user)
+    response = client.post(
+        reverse("notify:reminder_settings"), {"first_hours": "2", "second_hours": "24"}, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    assert response.status_code == 400
+    assert "Второе напоминание приходит после первого" in response.content.decode()
+    assert " open>" in response.content.decode()  # the folded settings open on their error
+    assert not ReminderSettings.objects.exists()
+
+
+def test_the_log_names_the_kind_of_session_a_reminder_is_for(client, methodist, parent, book, monday):
+    _request, appointment = book(parent, f.at(monday, "10:00"))
+    client.force_login(methodist.user)
+    page = client.get(reverse("notify:messages"), HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert f"{appointment.get_format_display()} · " in page  # «Жеке кеңес», not «сабақ» (a school lesson)
+
+
+def test_the_email_choice_wraps_beside_its_box_on_a_phone(client, psychologist):
+    client.force_login(psychologist.user)
+    page = client.get(reverse("notify:inbox")).content.decode()
+    assert 'class="form-check-input"' in page and "d-flex flex-wrap gap-2" in page

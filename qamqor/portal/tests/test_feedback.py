@@ -190,6 +190,8 @@ def test_the_letter_goes_when_the_specialist_records_the_consultation(
     assert "Сәлеметсіз бе, Әбенова Мадина Серікқызы!" in letter.body
     link = next(line for line in letter.body.splitlines() if "/feedback/" in line).strip()
     assert link.startswith("http://127.0.0.1:8000/feedback/")
+    # «… желтоқсан дейін» would need a dative ending a formatted date cannot take.
+    assert "Сілтеменің жарамдылық мерзімі: " in letter.body and " дейін жұмыс" not in letter.body
     client.logout()
     assert client.get(urlsplit(link).path).status_code == 200
 
