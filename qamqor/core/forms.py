@@ -47,10 +47,14 @@ class BootstrapMixin:
         for field in self.fields.values():
             field.label = capfirst(field.label)
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput | forms.RadioSelect):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.CheckboxInput):
+                continue  # core/_field.html writes a lone checkbox itself
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"  # each choice's input; core/_field.html wraps it in a form-check
+            else:
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if css not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self):
         super().full_clean()

@@ -1,5 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from qamqor.journal.models import Request
+    from qamqor.portal.selectors import ManageLink
 
 
 class NotifyConfig(AppConfig):
@@ -19,11 +27,18 @@ class NotifyConfig(AppConfig):
         manage_link_register("telegram", telegram_manage_link)
 
 
-def telegram_manage_link(item, token: str) -> tuple[str, str] | None:
+def telegram_manage_link(item: Request, token: str) -> ManageLink | None:
+    """The manage page's Telegram offer, or, once the parent linked a chat, the fact that
+    reminders come there, with a way to link another chat (a new phone). One query."""
     from django.urls import reverse
 
     from qamqor.notify import telegram
+    from qamqor.notify.models import TelegramLink
+    from qamqor.portal.selectors import ManageLink
 
     if not telegram.is_on():
         return None
-    return _("Get reminders in Telegram"), reverse("notify:telegram_parent", args=[token])
+    address = reverse("notify:telegram_parent", args=[token])
+    if TelegramLink.objects.filter(parent_id=item.parent_id).exists():
+        return ManageLink(_("Link another Telegram"), address, done=_("Reminders come to your Telegram."))
+    return ManageLink(_("Get reminders in Telegram"), address)

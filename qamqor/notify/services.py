@@ -273,12 +273,31 @@ def place_freed_plan(*, registration_id: int, now: dt.datetime | None = None) ->
 # --- Staff: a new online request
 
 
+NEW_REQUEST_ROLES = frozenset({Role.METHODIST.value})
+NEW_REQUEST_STAND_IN_ROLES = frozenset({Role.HEAD.value, Role.DIRECTOR.value})
+
+
+def _new_request_memberships(organization_id: int):
+    return Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True)
+
+
 def methodists_of(organization: Organization | int) -> list[Membership]:
     """Who learns of a new online request: the point's methodists; without one, its head."""
     organization_id = organization if isinstance(organization, int) else organization.pk
-    memberships = Membership.objects.filter(organization_id=organization_id, is_active=True, user__is_active=True)
-    methodists = list(memberships.filter(role=Role.METHODIST).select_related("user"))
-    return methodists or list(memberships.filter(role__in=[Role.HEAD, Role.DIRECTOR]).select_related("user"))
+    memberships = _new_request_memberships(organization_id).select_related("user")
+    methodists = list(memberships.filter(role__in=NEW_REQUEST_ROLES))
+    return methodists or list(memberships.filter(role__in=NEW_REQUEST_STAND_IN_ROLES))
+
+
+def hears_of_new_requests(*, roles: frozenset[str], organization_id: int) -> bool:
+    """Does staff_notify_new_request tell a person with these roles here (their Scope's roles,
+    so active ones)? The rule of methodists_of, read without a query but for a head, who is
+    told only where the organisation has no methodist."""
+    if roles & NEW_REQUEST_ROLES:
+        return True
+    if not roles & NEW_REQUEST_STAND_IN_ROLES:
+        return False
+    return not _new_request_memberships(organization_id).filter(role__in=NEW_REQUEST_ROLES).exists()
 
 
 @transaction.atomic

@@ -68,12 +68,20 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The person's notifications. What the page says comes here, by email and to Telegram is
+    what staff_notify_new_request does for this person: a psychologist is not told of new
+    requests (the point's methodist is), so is not offered a choice about them either."""
     notifications = StaffNotification.objects.for_user(request.user.pk, request.organization_id).select_related(
         "request__topic", "request__parent"
     )[:NOTIFICATIONS_SHOWN]
-    preference = StaffPreference.objects.filter(user=request.user).first()
-    form = StaffPreferenceForm(initial={"by_email": preference.by_email if preference else True})
-    context = {"notifications": notifications, "form": form, "telegram_on": telegram.is_on()}
+    hears = services.hears_of_new_requests(
+        roles=request.scope.roles_in(request.organization_id),
+        organization_id=request.organization_id,
+    )
+    context = {"notifications": notifications, "hears_of_new_requests": hears, "telegram_on": telegram.is_on()}
+    if hears and request.user.email:
+        preference = StaffPreference.objects.filter(user=request.user).first()
+        context["form"] = StaffPreferenceForm(initial={"by_email": preference.by_email if preference else True})
     if context["telegram_on"]:
         context["telegram_linked"] = TelegramLink.objects.filter(user=request.user).exists()
     return render(request, "notify/inbox.html", context)
@@ -119,4 +127,10 @@ def telegram_parent(request: HttpRequest, item, token: str) -> HttpResponse:
     if not telegram.is_on():
         raise Http404
     code = telegram.telegram_code_issue(parent=item.parent)
-    return render(request, "notify/telegram_parent.html", {"item": item, "token": token, "url": telegram.deep_link(code)})
+    context = {
+        "item": item,
+        "token": token,
+        "url": telegram.deep_link(code),
+        "linked": TelegramLink.objects.filter(parent_id=item.parent_id).exists(),
+    }
+    return render(request, "notify/telegram_parent.html", context)

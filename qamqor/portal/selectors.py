@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -331,16 +332,26 @@ def parent_data_section_register(name: str, section: Callable[[Parent], list[dic
     _other_sections[name] = section
 
 
+class ManageLink(NamedTuple):
+    """A link another app offers on the parent's manage page. `done` says what the parent has
+    already set up there ("Reminders come to your Telegram"): the page shows it as a fact, and
+    the link as a quieter way to do it again, not as an offer still open."""
+
+    label: str
+    address: str
+    done: str = ""
+
+
 # Links other apps offer on the parent's manage page (notify: "Get reminders in Telegram"),
-# registered the same way: name -> function(request, token) -> (label, address) or None.
-_manage_links: dict[str, Callable[[Request, str], tuple[str, str] | None]] = {}
+# registered the same way: name -> function(request, token) -> ManageLink or None.
+_manage_links: dict[str, Callable[[Request, str], ManageLink | None]] = {}
 
 
-def manage_link_register(name: str, link: Callable[[Request, str], tuple[str, str] | None]) -> None:
+def manage_link_register(name: str, link: Callable[[Request, str], ManageLink | None]) -> None:
     _manage_links[name] = link
 
 
-def manage_links(item: Request, token: str) -> list[tuple[str, str]]:
+def manage_links(item: Request, token: str) -> list[ManageLink]:
     return [found for link in _manage_links.values() if (found := link(item, token))]
 
 

@@ -43,3 +43,7 @@ def test_a_head_issues_a_token_uses_it_and_revokes_it(page, head):
     assert "кері қайтарылды" in page.locator("main .alert").first.inner_text()
     assert page.locator("#raw-token").count() == 0
     assert page.request.get(journal, headers={"Authorization": f"Bearer {raw}"}).status == 401
+    # The revoked token stays in the list, greyed and said to be revoked in words.
+    row = page.locator("#tokens tbody tr", has_text="Аудан порталы")
+    assert row.locator(".badge", has_text="кері қайтарылды").is_visible()
+    save_screenshot(page, "api-tokens-revoked-kk")

@@ -224,3 +224,29 @@ def test_a_manager_gives_a_token_only_roles_they_hold_the_head_any(client, kinde
     assert len(list(client.get(LIST).context["form"].fields["roles"].choices)) > 10  # every staff role
     assert client.post(LIST, {"name": "Мектеп сайты", "roles": ["methodist", "psychologist"]}).status_code == 200
     assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["Аудан порталы", "Мектеп сайты"]
+
+
+def test_the_roles_are_bootstraps_labelled_checkboxes_in_a_named_group(manager):
+    from pytest_django.asserts import assertInHTML
+
+    html = manager.get(LIST).content.decode()  # a methodist: the one role she may give
+    legend = re.search(r'<fieldset class="mb-3" aria-describedby="id_roles_helptext">\s*<legend[^>]*>Roles</legend>', html)
+    assert legend, "the checkboxes are one group, named by its legend"
+    assertInHTML(
+        '<div class="form-check"><input type="checkbox" name="roles" value="methodist" class="form-check-input"'
+        ' id="id_roles_0"><label class="form-check-label" for="id_roles_0">Methodist</label></div>',
+        html,
+    )
+
+
+def test_a_revoked_token_is_marked_in_words_and_greyed(manager, kindergarten, head):
+    live = issue(kindergarten, "methodist", name="Аудан порталы")[0]
+    revoked = issue(kindergarten, "methodist", name="Мектеп сайты")[0]
+    api_token_revoke(token=revoked, by=head.user)
+    html = manager.get(LIST).content.decode()
+    rows = {token.name: re.search(rf"<tr[^>]*>\s*<td>{token.name}.*?</tr>", html, re.S)[0] for token in (live, revoked)}
+    assert '<tr class="table-secondary text-body-secondary">' in rows["Мектеп сайты"]
+    assert '<span class="badge text-bg-secondary">revoked</span>' in rows["Мектеп сайты"]
+    assert f"<s>{revoked.prefix}…</s>" in rows["Мектеп сайты"]
+    assert "revoked" not in rows["Аудан порталы"] and "table-secondary" not in rows["Аудан порталы"]
+    assert "Revoke…" in rows["Аудан порталы"]

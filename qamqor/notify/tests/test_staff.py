@@ -10,7 +10,7 @@ from django.urls import reverse
 from qamqor.core.testing import factories as f
 from qamqor.journal.services import request_intake
 from qamqor.notify.models import Message, StaffNotification
-from qamqor.notify.services import staff_notify_new_request, staff_preference_save
+from qamqor.notify.services import hears_of_new_requests, methodists_of, staff_notify_new_request, staff_preference_save
 from qamqor.portal.services import portal_apply
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +89,13 @@ def test_the_inbox_lists_ones_own_notifications_and_marks_them_read(client, meth
 
 
 def test_the_inbox_costs_the_same_queries_however_many_lines(client, methodist, apply, django_assert_num_queries):
+    methodist.user.email = "gulnar@example.kz"
+    methodist.user.save()
     client.force_login(methodist.user)
     apply()
     client.get(reverse("notify:inbox"))  # the session, warmed
-    # session, user, memberships (scope), the notifications with request, topic, parent, the preference
+    # session, user, memberships (scope), the notifications with request, topic, parent, the
+    # preference (the methodist's role says she is told, so no query asks that)
     with django_assert_num_queries(5) as few:
         client.get(reverse("notify:inbox"))
     for n in range(3):
@@ -111,3 +114,64 @@ def test_another_member_of_staff_sees_not_the_methodists_notifications(client, m
     apply()
     client.force_login(psychologist.user)
     assert "list-group-item-warning" not in client.get(reverse("notify:inbox")).content.decode()
+
+
+def inbox_in_english(client, membership, settings, telegram: bool = True) -> str:
+    if telegram:
+        settings.QAMQOR_TELEGRAM_BOT_TOKEN, settings.QAMQOR_TELEGRAM_BOT_USERNAME = "1:token", "qamqor_test_bot"
+    client.force_login(membership.user)
+    return client.get(reverse("notify:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_a_methodist_is_told_of_new_requests_by_email_or_telegram(client, methodist, psychologist, settings):
+    methodist.user.email = "gulnar@example.kz"
+    methodist.user.save()
+    html = inbox_in_english(client, methodist, settings)
+    assert "Each new online request from a parent appears here at once." in html
+    assert reverse("notify:preference") in html and "Also tell me by email" in html
+    assert "comes to the linked Telegram" in html
+    assert "not to you" not in html
+    assert "No notifications yet." in html
+
+
+def test_a_methodist_without_an_email_address_is_not_offered_email(client, methodist, settings):
+    html = inbox_in_english(client, methodist, settings)
+    assert "Each new online request" in html
+    assert "Also tell me by email" not in html
+    assert "Your account has no email address, so new requests do not come to you by email." in html
+
+
+def test_a_psychologist_is_not_offered_what_only_the_methodist_receives(client, methodist, psychologist, settings):
+    psychologist.user.email = "aigul@example.kz"
+    psychologist.user.save()
+    html = inbox_in_english(client, psychologist, settings)
+    assert "New online requests are announced to the point's methodist" in html
+    for offered in (
+        "Each new online request",
+        "Also tell me by email",
+        reverse("notify:preference"),
+        "no email address",
+        "comes to the linked Telegram",
+        "Mark all as read",
+        "No notifications yet.",
+    ):
+        assert offered not in html, offered
+    # What does reach a specialist: the bot's schedule of the day.
+    assert "send /today to the bot" in html and reverse("notify:telegram_staff") in html
+
+
+def test_a_head_is_told_only_where_there_is_no_methodist(client, head, kindergarten, settings):
+    assert "Each new online request" in inbox_in_english(client, head, settings, telegram=False)
+    f.staff(kindergarten, "methodist", full_name="Ахметова Гүлнар Серікқызы", username="methodist")
+    assert "announced to the point's methodist" in inbox_in_english(client, head, settings, telegram=False)
+
+
+@pytest.mark.parametrize("with_methodist", [True, False])
+def test_who_hears_of_new_requests_is_who_staff_notify_new_request_tells(kindergarten, with_methodist):
+    people = [f.staff(kindergarten, role, username=role) for role in ("head", "deputy", "psychologist", "nurse")]
+    if with_methodist:
+        people.append(f.staff(kindergarten, "methodist", username="methodist"))
+    told = {m.user_id for m in methodists_of(kindergarten)}
+    assert told
+    for m in people:
+        assert hears_of_new_requests(roles=frozenset({m.role}), organization_id=kindergarten.pk) == (m.user_id in told), m.role

@@ -186,3 +186,31 @@ def test_the_manage_page_offers_telegram_by_the_calendar_not_under_the_free_time
     link = f'href="{reverse("notify:telegram_parent", args=[token])}"'
     calendar = f'href="{reverse("portal:calendar", args=[token])}"'
     assert html.index(calendar) < html.index(link) < html.index('id="move"'), "a parent scrolls past every free time to find it"
+
+
+def test_once_linked_the_manage_page_says_reminders_come_to_telegram_for_one_query(
+    settings, book, parent, monday, client, django_assert_max_num_queries
+):
+    request, _appointment = book(parent, f.at(monday, "10:00"))
+    token = manage_token(request)
+    manage, linking = reverse("portal:manage", args=[token]), reverse("notify:telegram_parent", args=[token])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get(manage)
+    with django_assert_max_num_queries(100) as without_bot:
+        assert client.get(manage).status_code == 200
+    one_more = len(without_bot.captured_queries) + 1
+    settings.QAMQOR_TELEGRAM_BOT_TOKEN, settings.QAMQOR_TELEGRAM_BOT_USERNAME = TOKEN, "qamqor_test_bot"
+
+    # The one query more: has this parent linked a chat?
+    with django_assert_max_num_queries(one_more):
+        html = client.get(manage).content.decode()
+    assert "Get reminders in Telegram" in html and "Reminders come to your Telegram" not in html
+    assert "Reminders already come" not in client.get(linking).content.decode()
+
+    TelegramLink.objects.create(parent=parent, chat_id=CHAT)
+    with django_assert_max_num_queries(one_more):
+        html = client.get(manage).content.decode()
+    assert "Reminders come to your Telegram." in html
+    assert "Get reminders in Telegram" not in html, "the offer of what the parent has done already"
+    assert f'href="{linking}">Link another Telegram</a>' in html, "a new phone needs linking again"
+    assert "Reminders already come to your Telegram" in client.get(linking).content.decode()
