@@ -210,8 +210,10 @@ class SlotQuerySerializer(RejectUnknownFields, serializers.Serializer):
     )
     date_from = DayField(required=False, help_text=_("The first day, today at the earliest (default: today)."))
     date_to = DayField(required=False, help_text=_("The last day, within the booking window of two weeks (default: a week on)."))
-    page = serializers.IntegerField(required=False, help_text=_("The page, from 1 (default: 1)."))
-    page_size = serializers.IntegerField(required=False, help_text=_("Rows on a page, at most 200 (default: 50)."))
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=_("The page, from 1 (default: 1)."))
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Rows on a page, at most 200 (default: 50).")
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -235,8 +237,10 @@ class SlotQuerySerializer(RejectUnknownFields, serializers.Serializer):
 
 
 class PageQuerySerializer(RejectUnknownFields, serializers.Serializer):
-    page = serializers.IntegerField(required=False, help_text=_("The page, from 1 (default: 1)."))
-    page_size = serializers.IntegerField(required=False, help_text=_("Rows on a page, at most 200 (default: 50)."))
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=_("The page, from 1 (default: 1)."))
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Rows on a page, at most 200 (default: 50).")
+    )
 
 
 class PointQuerySerializer(PageQuerySerializer):

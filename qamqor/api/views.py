@@ -350,7 +350,9 @@ class BookingCreate(ApiView):
         key = request.headers.get("Idempotency-Key", "").strip()
         if not key or len(key) > 255 or not (key.isascii() and key.isprintable()):
             message = gettext("Send an Idempotency-Key header (up to 255 Latin letters, digits or signs) with each booking.")
-            raise ApiError(status_code=400, code="idempotency_key_missing", message=message)
+            # A caller that sent one learns that it is the key's form, not its absence.
+            code = "idempotency_key_invalid" if key else "idempotency_key_missing"
+            raise ApiError(status_code=400, code=code, message=message)
         serializer = s.BookingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -63,6 +63,14 @@ def test_organisations_in_constant_queries(api, point):
     assert body["consultation_point"] == point.pk
 
 
+@pytest.mark.parametrize("query", [{"page": 0}, {"page": -1}, {"page_size": 0}, {"page": "два"}])
+def test_a_page_below_one_is_400_not_404(api, point, query):
+    response = api.get(reverse("api:points"), query, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert set(response.json()["error"]["fields"]) == set(query)
+
+
 def test_pages(api, point):
     for _ in range(3):
         f.ConsultationPointFactory()
