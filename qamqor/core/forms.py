@@ -18,15 +18,14 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def add_refusal(form: forms.Form, error: ValidationError, *, bad_input_status: int = 400) -> int:
-    """Show a service's refusal on a public form and return the status the page answers with.
+def add_refusal(form: forms.Form, error: ValidationError) -> int:
+    """Show a service's refusal on a form and return the status the page answers with.
 
     A refusal that is not about the input says so by its class's `http_status` (a time or a
-    place just taken: 409; too many attempts: 429); any other ValidationError is bad input,
-    answered with `bad_input_status` (400; a page that answers its form's own errors with 200
-    passes that, so both kinds of bad input answer alike). One rule for every public form."""
+    place just taken: 409; too many attempts: 429); any other ValidationError is bad input: 400,
+    as the form's own errors are. One rule for every form."""
     add_service_errors(form, error)
-    return getattr(error, "http_status", bad_input_status)
+    return getattr(error, "http_status", 400)
 
 
 class DateInput(forms.DateInput):

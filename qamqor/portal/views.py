@@ -93,16 +93,16 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
         times_offered=times_offered,
         initial={"language": _language_of_page()},
     )
-    status, taken_at = 200, None
+    # A refused form answers 400 (its own errors, no topic chosen, or the service's), as every form
+    # does; only the conflicts and the limits answer otherwise (409, 429).
+    status, taken_at = (400 if request.method == "POST" else 200), None
     if request.method == "POST" and topic is not None and form.is_valid():
         try:
             application = services.portal_apply(
                 point=point, topic=topic, client_address=client_address(request), **form.service_kwargs()
             )
         except ValidationError as exc:
-            # The application page shows every bad input with the form again (200), its own
-            # form errors included; only the conflicts and the limits answer otherwise.
-            status = add_refusal(form, exc, bad_input_status=200)
+            status = add_refusal(form, exc)
             if isinstance(exc, SlotTaken):  # offer the nearest free times instead
                 taken_at = form.cleaned_data["slot"][1]
         else:

@@ -42,10 +42,3 @@ def test_a_fields_error_goes_to_its_field_and_an_unknown_field_on_top():
     assert add_refusal(form, ValidationError({"phone": "bad phone", "child": "no child"})) == 400
     assert form.errors["phone"] == ["bad phone"]
     assert form.non_field_errors() == ["no child"]
-
-
-def test_a_page_may_answer_bad_input_with_its_own_status():
-    form = PhoneForm({"phone": "1"})
-    form.is_valid()
-    assert add_refusal(form, ValidationError("bad"), bad_input_status=200) == 200
-    assert add_refusal(form, SlotTaken("taken"), bad_input_status=200) == 409
