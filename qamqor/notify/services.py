@@ -243,14 +243,20 @@ def feedback_plan(*, request_id: int, now: dt.datetime | None = None) -> Message
     )
 
 
-# --- A place from an event's waiting list
+# --- A place from an event's or a group session's waiting list
 
 
-def place_freed_plan(*, registration_id: int, now: dt.datetime | None = None) -> Message | None:
+def place_freed_plan(
+    *, registration_id: int | None = None, participant_id: int | None = None, now: dt.datetime | None = None
+) -> Message | None:
     """A family moved up from an event's waiting list hears of its place: once (the unique key
     on the registration), by its first channel, in its language. Only a registration the
-    organisation knows as a parent (a consenting parent with that phone) can be written to."""
+    organisation knows as a parent (a consenting parent with that phone) can be written to.
+    A participant moved up from a group session's waiting list is told the same way (once: the
+    unique key of a session's messages); the session's reminders follow as for every participant."""
     now = now or timezone.now()
+    if participant_id is not None:
+        return _session_place_freed_plan(participant_id=participant_id, now=now)
     registration = Registration.objects.select_related("event", "parent").filter(pk=registration_id).first()
     if registration is None or registration.status != Registration.Status.REGISTERED or registration.parent is None:
         return None
@@ -266,6 +272,30 @@ def place_freed_plan(*, registration_id: int, now: dt.datetime | None = None) ->
         parent=parent,
         channel=channels[0],
         registration=registration,
+        send_at=now,
+    )
+
+
+def _session_place_freed_plan(*, participant_id: int, now: dt.datetime) -> Message | None:
+    participant = (
+        Participant.objects.select_related("appointment", "parent", "child__parent").filter(pk=participant_id).first()
+    )
+    if participant is None or not participant.is_active:
+        return None
+    session = participant.appointment
+    parent = participant.parent or (participant.child.parent if participant.child_id else None)
+    if parent is None or session.status != Appointment.Status.BOOKED or session.starts_at <= now or not _may_contact(parent):
+        return None
+    channels = parent_channels(parent)
+    if not channels:
+        return None
+    return _plan(
+        organization_id=session.organization_id,
+        kind=Message.Kind.PLACE_FREED,
+        parent=parent,
+        channel=channels[0],
+        appointment=session,
+        for_starts_at=session.starts_at,
         send_at=now,
     )
 
@@ -373,7 +403,8 @@ def _why_not(message: Message, now: dt.datetime) -> str:
         return NO_CONSENT
     if message.user_id and not message.user.is_active:
         return INACTIVE
-    if message.kind in SESSION_KINDS:
+    # A place from a session's waiting list is checked as the session's reminders are.
+    if message.kind in SESSION_KINDS or (message.kind == Message.Kind.PLACE_FREED and message.appointment_id):
         appointment = message.appointment
         if appointment is None or appointment.status != Appointment.Status.BOOKED:
             return CANCELLED
@@ -383,7 +414,7 @@ def _why_not(message: Message, now: dt.datetime) -> str:
             return TOO_LATE
         if message.parent_id not in {p.pk for p in _session_parents(appointment)}:
             return REMOVED
-    if message.kind == Message.Kind.PLACE_FREED:
+    elif message.kind == Message.Kind.PLACE_FREED:
         registration = message.registration
         if registration is None or registration.event.status == Event.Status.CANCELLED:
             return CANCELLED

@@ -15,6 +15,7 @@ from qamqor.engagement.models import Registration
 from qamqor.engagement.signals import registration_promoted
 from qamqor.journal.models import Channel, Request, Status
 from qamqor.scheduling.models import Appointment, Participant
+from qamqor.scheduling.signals import participant_promoted
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,15 @@ def _registration_promoted(sender, registration: Registration, **kwargs) -> None
     _after_commit(place_freed_plan, registration_id=registration.pk)
 
 
+def _participant_promoted(sender, participant: Participant, **kwargs) -> None:
+    from qamqor.notify.services import place_freed_plan
+
+    _after_commit(place_freed_plan, participant_id=participant.pk)
+
+
 def connect() -> None:
     post_save.connect(_appointment_saved, sender=Appointment, dispatch_uid="notify_appointment_saved")
     post_save.connect(_participant_saved, sender=Participant, dispatch_uid="notify_participant_saved")
     post_save.connect(_request_saved, sender=Request, dispatch_uid="notify_request_saved")
     registration_promoted.connect(_registration_promoted, sender=Registration, dispatch_uid="notify_registration_promoted")
+    participant_promoted.connect(_participant_promoted, sender=Participant, dispatch_uid="notify_participant_promoted")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -100,6 +101,8 @@ def _new_request(message: Message, short: bool) -> Text:
 def _place_freed(message: Message, short: bool) -> Text:
     from qamqor.engagement.links import registration_token  # engagement's private link is its own
 
+    if message.registration_id is None:
+        return _session_place_freed(message, short)
     registration = message.registration
     event = registration.event
     facts = {"event": event.shown_title, "organization": event.organization.name, "when": _when(event.starts_at)}
@@ -111,6 +114,34 @@ def _place_freed(message: Message, short: bool) -> Text:
         lines.append(_("Place: %(place)s") % {"place": event.place})
     url = settings.QAMQOR_PUBLIC_URL + reverse("engagement:my_registration", args=[registration_token(registration)])
     lines.append(_("If you cannot come, give the place back through your private link: %(url)s") % {"url": url})
+    return Text(subject=_("A place opened up for you: %(event)s") % facts, body="\n".join(lines))
+
+
+def _session_place_freed(message: Message, short: bool) -> Text:
+    from qamqor.portal.session_signup import sign_up_token  # the public site's private link is its own
+    from qamqor.scheduling.models import Participant
+
+    session = message.appointment
+    facts = {"event": session.get_format_display(), "organization": session.organization.name, "when": _when(session.starts_at)}
+    lines = [] if short else [_("Hello, %(name)s!") % {"name": message.parent.full_name}]
+    lines.append(_("A place opened up for you from the waiting list: %(event)s, %(organization)s, %(when)s.") % facts)
+    if session.is_online:
+        lines.append(_("The link to join will be on your page before the start."))
+    elif not short:
+        point = getattr(session.organization, "consultation_point", None)
+        address = (point.address if point else "") or session.organization.address
+        if address:
+            room = f", {session.room.name}" if session.room_id else ""
+            lines.append(_("Place: %(place)s") % {"place": f"{address}{room}"})
+    participant = (
+        Participant.objects.active()
+        .filter(appointment=session)
+        .filter(Q(parent_id=message.parent_id) | Q(child__parent_id=message.parent_id))
+        .first()
+    )
+    if participant is not None:
+        url = settings.QAMQOR_PUBLIC_URL + reverse("portal:my_session", args=[sign_up_token(participant)])
+        lines.append(_("If you cannot come, give the place back through your private link: %(url)s") % {"url": url})
     return Text(subject=_("A place opened up for you: %(event)s") % facts, body="\n".join(lines))
 
 

@@ -91,10 +91,13 @@ def session_sign_up(
     child_full_name: str = "",
     child_birth_date: dt.date | None = None,
     child_sex: str = "",
+    join_waiting_list: bool = False,
 ) -> Participant:
     """A family takes a place in a session open to sign-up, or gets a clear refusal with nothing
     written: SignUpClosed, SessionFull ("no places left"), SlotTaken (the child is in another
-    session then), TooManyApplications, or a ValidationError about a field."""
+    session then), TooManyApplications, or a ValidationError about a field. With
+    `join_waiting_list`, a full session puts the family on its waiting list instead of SessionFull
+    (a place still free is simply taken)."""
     # The session's row first (participant_add takes it again, in the same order): closing the
     # sign-up and signing up do not cross.
     session = Appointment.objects.select_for_update().get(pk=session.pk)
@@ -135,11 +138,13 @@ def session_sign_up(
         parent=parent,
         # Seed 001 §3.10: where the format needs the parent, the parent who signs up comes.
         parent_present=rules.parent_required,
+        wait_if_full=join_waiting_list,
     )
 
 
 def session_sign_up_cancel(*, participant: Participant) -> Participant:
-    """The parent gives the place back through their private link: it frees for others."""
+    """The parent gives the place back (or leaves the waiting list) through their private link:
+    the place goes to the first one waiting."""
     return sessions.participant_withdraw(participant=participant)
 
 

@@ -49,7 +49,11 @@ def session_detail(request: HttpRequest, pk: int, session_pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         try:
             participant = session_sign_up(
-                point=point, session=session, client_address=client_address(request), **form.service_kwargs()
+                point=point,
+                session=session,
+                client_address=client_address(request),
+                join_waiting_list=request.POST.get("waiting_list") == "1",
+                **form.service_kwargs(),
             )
         except ValidationError as exc:
             status = add_refusal(form, exc)
@@ -75,11 +79,12 @@ def _participant_or_404(token: str) -> Participant:
 
 
 def my_session(request: HttpRequest, token: str) -> HttpResponse:
-    """The parent's page behind the private link: the place, the session's link when it is
-    online (shown nowhere else), and a button to give the place back."""
+    """The parent's page behind the private link: the place (or the turn on the waiting list),
+    the session's link when it is online (shown nowhere else), and a button to give it back."""
     participant = _participant_or_404(token)
     session = participant.appointment
     active = participant.is_active and session.status != session.Status.CANCELLED
+    waiting = participant.status == Participant.Status.WAITING and session.status != session.Status.CANCELLED
     return render(
         request,
         "portal/my_session.html",
@@ -90,7 +95,8 @@ def my_session(request: HttpRequest, token: str) -> HttpResponse:
             "point": session.organization.consultation_point,
             "token": token,
             "active": active,
-            "cancellable": active and session.starts_at > timezone.now(),
+            "waiting_number": participant.waiting_number if waiting else None,
+            "cancellable": (active or waiting) and session.starts_at > timezone.now(),
         },
     )
 
@@ -98,9 +104,9 @@ def my_session(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def my_session_cancel(request: HttpRequest, token: str) -> HttpResponse:
     participant = _participant_or_404(token)
-    run_and_report(
-        request,
-        lambda: session_sign_up_cancel(participant=participant),
-        _("Your place is cancelled. Thank you for letting us know."),
-    )
+    if participant.status == Participant.Status.WAITING:
+        said = _("You have left the waiting list.")
+    else:
+        said = _("Your place is cancelled. Thank you for letting us know.")
+    run_and_report(request, lambda: session_sign_up_cancel(participant=participant), said)
     return redirect("portal:my_session", token=token)

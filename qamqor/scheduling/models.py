@@ -268,6 +268,10 @@ class ParticipantQuerySet(models.QuerySet):
     def active(self) -> ParticipantQuerySet:
         return self.filter(is_active=True)
 
+    def waiting_in_order(self) -> ParticipantQuerySet:
+        """The waiting list, first come first served: the order a place is given in."""
+        return self.filter(status=Participant.Status.WAITING).order_by("added_at", "pk")
+
 
 class Participant(models.Model):
     """A child and/or a parent taking part in a session.
@@ -281,6 +285,9 @@ class Participant(models.Model):
         ATTENDED = "attended", _("came")
         ABSENT = "absent", _("did not come")
         REMOVED = "removed", _("removed")
+        # On the waiting list of a full session: holds no place (is_active is False) until
+        # a place frees and sessions.participant_remove() gives it, in the order of arrival.
+        WAITING = "waiting", _("on the waiting list")
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="participants", verbose_name=_("session"))
     # Both empty only after the family's data were erased (scheduling/privacy.py): the row
@@ -323,6 +330,18 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appointment} · {self.get_status_display()}"
+
+    @property
+    def waiting_number(self) -> int | None:
+        """The place on the session's waiting list (1 is next), or None when not waiting."""
+        if self.status != self.Status.WAITING:
+            return None
+        ahead = (
+            Participant.objects.waiting_in_order()
+            .filter(appointment_id=self.appointment_id)
+            .filter(Q(added_at__lt=self.added_at) | Q(added_at=self.added_at, pk__lt=self.pk))
+        )
+        return ahead.count() + 1
 
     @property
     def family_parent_id(self) -> int | None:

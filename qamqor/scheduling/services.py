@@ -410,7 +410,10 @@ def appointment_set_status(*, appointment: Appointment, status: str) -> Appointm
     active = status != Appointment.Status.CANCELLED
     AppointmentSpecialist.objects.filter(appointment=appointment).update(is_active=active)
     if appointment.capacity is not None:
-        participants = Participant.objects.filter(appointment=appointment).exclude(status=Participant.Status.REMOVED)
+        # The waiting list holds no places, whether the session is cancelled or not.
+        participants = Participant.objects.filter(appointment=appointment).exclude(
+            status__in=[Participant.Status.REMOVED, Participant.Status.WAITING]
+        )
         participants.update(is_active=active)
     return appointment
 

@@ -110,7 +110,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "specialists": specialists,
-            "participants": participants,
+            "participants": [p for p in participants if p.status != Participant.Status.WAITING],
+            # In the order of arrival (the query's): the order the places are given in.
+            "waiting_list": [p for p in participants if p.status == Participant.Status.WAITING],
             "places_taken": sum(p.is_active for p in participants),
             "form": form,
             "manages": manages,

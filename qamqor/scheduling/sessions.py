@@ -11,7 +11,10 @@ rules of the format (formats.py):
   the child's row is locked (as appointment_book() does), both are checked, and on PostgreSQL an
   exclusion constraint refuses what slips through (migration 0004);
 - a child in a format that requires the parent (seed 001 §3.10) comes with the parent, recorded
-  as attending.
+  as attending;
+- a full session keeps a waiting list when asked to (`wait_if_full`): a waiting participant holds
+  no place; when a place frees (a participant removed or withdrawn), the first in the order of
+  arrival gets it, under the same row lock that counts the places (_promote).
 A refusal is a ValidationError with a clear message; nothing is written.
 """
 
@@ -30,6 +33,7 @@ from qamqor.orgs.models import Membership, Organization, Room
 from qamqor.scheduling.formats import FORMATS
 from qamqor.scheduling.models import Appointment, Participant
 from qamqor.scheduling.services import SlotTaken, _lock, appointment_book
+from qamqor.scheduling.signals import participant_promoted
 
 
 class SessionFull(ValidationError):
@@ -127,10 +131,14 @@ def participant_add(
     child: Child | None = None,
     parent: Parent | None = None,
     parent_present: bool = False,
+    wait_if_full: bool = False,
 ) -> Participant:
-    """Add a child and/or a parent to a session, or raise a clear error (nothing written)."""
+    """Add a child and/or a parent to a session, or raise a clear error (nothing written). With
+    `wait_if_full`, a full session puts them on its waiting list instead of refusing."""
     try:
-        return _participant_add(session=session, by=by, child=child, parent=parent, parent_present=parent_present)
+        return _participant_add(
+            session=session, by=by, child=child, parent=parent, parent_present=parent_present, wait_if_full=wait_if_full
+        )
     except IntegrityError as exc:
         # Only a concurrent write can get here (the checks below saw the committed ones).
         raise SlotTaken(_("The child already has another session at this time."), code="child_taken") from exc
@@ -138,7 +146,7 @@ def participant_add(
 
 @transaction.atomic
 def _participant_add(
-    *, session: Appointment, by, child: Child | None, parent: Parent | None, parent_present: bool
+    *, session: Appointment, by, child: Child | None, parent: Parent | None, parent_present: bool, wait_if_full: bool = False
 ) -> Participant:
     if not session.is_session:
         raise ValidationError(
@@ -179,7 +187,13 @@ def _participant_add(
         raise ValidationError({"child": _("The child is already in this session.")}, code="duplicate")
     if child is None and present.filter(parent=parent, child__isnull=True).exists():
         raise ValidationError({"parent": _("The parent is already in this session.")}, code="duplicate")
-    if present.count() >= session.capacity:
+    waiting = Participant.objects.waiting_in_order().filter(appointment=session)
+    if (child is not None and waiting.filter(child=child).exists()) or (
+        child is None and waiting.filter(parent=parent, child__isnull=True).exists()
+    ):
+        raise ValidationError(_("You are already on this session's waiting list."), code="already_waiting")
+    full = present.count() >= session.capacity
+    if full and not wait_if_full:
         raise SessionFull(_("There are no places left in this session."), code="full")
     if child is not None and _child_busy(child, session):
         raise SlotTaken(_("The child already has another session at this time."), code="child_taken")
@@ -192,7 +206,11 @@ def _participant_add(
         starts_at=session.starts_at,
         ends_at=session.ends_at,
         added_by=by,
+        # Read once the lock is ours: the waiting list's order is the order sign-ups got through.
+        added_at=timezone.now(),
     )
+    if full:
+        participant.status, participant.is_active = Participant.Status.WAITING, False
     participant.full_clean(exclude=["appointment", "child", "parent", "added_by"])
     participant.save()
     return participant
@@ -213,11 +231,40 @@ def _child_busy(child: Child, session: Appointment) -> bool:
 
 @transaction.atomic
 def participant_remove(*, participant: Participant) -> Participant:
-    """Take a participant off the session: the place frees, the row stays (who was there when)."""
+    """Take a participant off the session (or off its waiting list): the place frees and goes to
+    the first one waiting; the row stays (who was there when). The session's row is locked
+    first, as a sign-up locks it, so the place is counted and given in one step."""
+    if connection.features.has_select_for_update:
+        _lock(Appointment, [participant.appointment_id])
     participant.status = Participant.Status.REMOVED
     participant.is_active = False
     participant.save(update_fields=["status", "is_active"])
+    _promote(Appointment.objects.get(pk=participant.appointment_id))
     return participant
+
+
+def _promote(session: Appointment) -> list[Participant]:
+    """Give the free places to the waiting list, first come first served; the caller holds the
+    session's lock. A cancelled or started session gives no place. One waiting whose child has
+    since got another session at that time keeps their turn and is passed over."""
+    if session.status == Appointment.Status.CANCELLED or session.starts_at <= timezone.now():
+        return []
+    free = session.capacity - Participant.objects.active().filter(appointment=session).count()
+    promoted: list[Participant] = []
+    for candidate in Participant.objects.waiting_in_order().filter(appointment=session).select_related("child"):
+        if len(promoted) >= free:
+            break
+        if candidate.child_id is not None:
+            if connection.features.has_select_for_update:
+                _lock(Child, [candidate.child_id])
+            if _child_busy(candidate.child, session):
+                continue
+        candidate.status, candidate.is_active = Participant.Status.REGISTERED, True
+        candidate.starts_at, candidate.ends_at = session.starts_at, session.ends_at
+        candidate.save(update_fields=["status", "is_active", "starts_at", "ends_at"])
+        participant_promoted.send(sender=Participant, participant=candidate)
+        promoted.append(candidate)
+    return promoted
 
 
 @transaction.atomic
@@ -227,7 +274,7 @@ def participant_withdraw(*, participant: Participant) -> Participant:
     if connection.features.has_select_for_update:
         _lock(Appointment, [participant.appointment_id])
     participant = Participant.objects.select_related("appointment").get(pk=participant.pk)
-    if not participant.is_active:
+    if not participant.is_active and participant.status != Participant.Status.WAITING:
         raise ValidationError(_("This place is already cancelled."), code="removed")
     if participant.appointment.starts_at <= timezone.now():
         raise ValidationError(_("The session has already started: the place can no longer be cancelled."), code="started")
@@ -241,6 +288,8 @@ def participant_set_status(*, participant: Participant, status: str) -> Particip
         raise ValidationError(_("Choose came or did not come."), code="status")
     if participant.appointment.status == Appointment.Status.CANCELLED:
         raise ValidationError(_("The session is cancelled."), code="cancelled")
+    if participant.status == Participant.Status.WAITING:
+        raise ValidationError(_("This participant is on the waiting list."), code="waiting")
     if not participant.is_active:
         raise ValidationError(_("This participant was removed from the session."), code="removed")
     participant.status = status

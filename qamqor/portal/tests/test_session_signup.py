@@ -290,7 +290,7 @@ def test_a_full_session_page_says_so_and_a_late_post_gets_409(client, point, psy
     page = client.get(url(point, session), HTTP_ACCEPT_LANGUAGE="kk")
     with translation.override("kk"):
         no_places = translation.gettext("There are no places left in this session.")
-    assert no_places in page.content.decode() and 'name="consent"' not in page.content.decode()
+    assert no_places in page.content.decode() and 'name="waiting_list"' in page.content.decode()
     response = client.post(url(point, session), family(3), HTTP_ACCEPT_LANGUAGE="kk")
     assert response.status_code == 409
     assert no_places in response.content.decode()

@@ -56,3 +56,44 @@ def test_twelve_sign_ups_for_three_places_give_three():
     assert len([r for r in results if isinstance(r, SessionFull)]) == THREADS - 3, results
     assert Participant.objects.filter(appointment=session, is_active=True).count() == 3
     assert Parent.objects.filter(organization=organization).count() == 3  # the refused left nothing
+
+
+def test_ten_sign_ups_for_three_places_give_three_and_a_waiting_list_of_seven_in_order():
+    point = f.ConsultationPointFactory()
+    organization = point.organization
+    specialist = f.staff(organization, "psychologist")
+    f.weekly_hours(specialist, room=f.RoomFactory(organization=organization))
+    session = session_schedule(
+        organization=organization,
+        format="mini_group",
+        specialists=[specialist],
+        starts_at=f.at(f.next_working_monday(), "10:00"),
+        booked_by=None,
+        capacity=3,
+        public_sign_up=True,
+    )
+
+    def sign_up(i: int):
+        return session_sign_up(
+            point=point,
+            session=session,
+            parent_full_name=f"Ата-ана {i}",
+            phone=f"8 701 555 30 {10 + i}",
+            consent_given=True,
+            client_address=f"10.6.0.{i}",
+            child_full_name=f"Бала {i}",
+            child_birth_date=f.ChildFactory.build().birth_date,
+            child_sex="f",
+            join_waiting_list=True,
+        )
+
+    results = run_together(sign_up, 10)
+
+    assert all(isinstance(r, Participant) for r in results), results
+    assert Participant.objects.active().filter(appointment=session).count() == 3
+    waiting = list(Participant.objects.waiting_in_order().filter(appointment=session))
+    assert len(waiting) == 7
+    # The order of arrival is the order the lock let them through: times and ids agree, and
+    # each one's number is its place in that order.
+    assert [p.pk for p in waiting] == sorted(p.pk for p in waiting)
+    assert [p.waiting_number for p in waiting] == list(range(1, 8))
