@@ -263,17 +263,7 @@ def place_freed_plan(
     event, parent = registration.event, registration.parent
     if event.status != Event.Status.PLANNED or event.starts_at <= now or not _may_contact(parent):
         return None
-    channels = parent_channels(parent)
-    if not channels:
-        return None
-    return _plan(
-        organization_id=event.organization_id,
-        kind=Message.Kind.PLACE_FREED,
-        parent=parent,
-        channel=channels[0],
-        registration=registration,
-        send_at=now,
-    )
+    return _place_freed_plan(parent=parent, organization_id=event.organization_id, now=now, registration=registration)
 
 
 def _session_place_freed_plan(*, participant_id: int, now: dt.datetime) -> Message | None:
@@ -286,17 +276,18 @@ def _session_place_freed_plan(*, participant_id: int, now: dt.datetime) -> Messa
     parent = participant.parent or (participant.child.parent if participant.child_id else None)
     if parent is None or session.status != Appointment.Status.BOOKED or session.starts_at <= now or not _may_contact(parent):
         return None
+    return _place_freed_plan(
+        parent=parent, organization_id=session.organization_id, now=now, appointment=session, for_starts_at=session.starts_at
+    )
+
+
+def _place_freed_plan(*, parent: Parent, organization_id: int, now: dt.datetime, **about) -> Message | None:
+    """The message itself, about an event's registration or a session, by the parent's first channel."""
     channels = parent_channels(parent)
     if not channels:
         return None
     return _plan(
-        organization_id=session.organization_id,
-        kind=Message.Kind.PLACE_FREED,
-        parent=parent,
-        channel=channels[0],
-        appointment=session,
-        for_starts_at=session.starts_at,
-        send_at=now,
+        organization_id=organization_id, kind=Message.Kind.PLACE_FREED, parent=parent, channel=channels[0], send_at=now, **about
     )
 
 
