@@ -22,7 +22,9 @@ pytestmark = [
 THREADS = 12
 
 
-def test_twelve_sign_ups_for_three_places_give_three():
+@pytest.fixture
+def open_session():
+    """A mini-group of three places, open to sign-up on its point's page."""
     point = f.ConsultationPointFactory()
     organization = point.organization
     specialist = f.staff(organization, "psychologist")
@@ -36,58 +38,42 @@ def test_twelve_sign_ups_for_three_places_give_three():
         capacity=3,
         public_sign_up=True,
     )
+    return point, session
+
+
+def family_signing_up(point, session, *, network: int, **options):
+    """Family i's sign-up, from its own phone and address (the site's limits stay out of it)."""
 
     def sign_up(i: int):
         return session_sign_up(
             point=point,
             session=session,
             parent_full_name=f"Ата-ана {i}",
-            phone=f"8 701 555 20 {10 + i}",
+            phone=f"8 701 555 {network} {10 + i}",
             consent_given=True,
-            client_address=f"10.5.0.{i}",
+            client_address=f"10.{network}.0.{i}",
             child_full_name=f"Бала {i}",
             child_birth_date=f.ChildFactory.build().birth_date,
             child_sex="f",
+            **options,
         )
 
-    results = run_together(sign_up, THREADS)
+    return sign_up
+
+
+def test_twelve_sign_ups_for_three_places_give_three(open_session):
+    point, session = open_session
+    results = run_together(family_signing_up(point, session, network=20), THREADS)
 
     assert len([r for r in results if isinstance(r, Participant)]) == 3, results
     assert len([r for r in results if isinstance(r, SessionFull)]) == THREADS - 3, results
     assert Participant.objects.filter(appointment=session, is_active=True).count() == 3
-    assert Parent.objects.filter(organization=organization).count() == 3  # the refused left nothing
+    assert Parent.objects.filter(organization=point.organization).count() == 3  # the refused left nothing
 
 
-def test_ten_sign_ups_for_three_places_give_three_and_a_waiting_list_of_seven_in_order():
-    point = f.ConsultationPointFactory()
-    organization = point.organization
-    specialist = f.staff(organization, "psychologist")
-    f.weekly_hours(specialist, room=f.RoomFactory(organization=organization))
-    session = session_schedule(
-        organization=organization,
-        format="mini_group",
-        specialists=[specialist],
-        starts_at=f.at(f.next_working_monday(), "10:00"),
-        booked_by=None,
-        capacity=3,
-        public_sign_up=True,
-    )
-
-    def sign_up(i: int):
-        return session_sign_up(
-            point=point,
-            session=session,
-            parent_full_name=f"Ата-ана {i}",
-            phone=f"8 701 555 30 {10 + i}",
-            consent_given=True,
-            client_address=f"10.6.0.{i}",
-            child_full_name=f"Бала {i}",
-            child_birth_date=f.ChildFactory.build().birth_date,
-            child_sex="f",
-            join_waiting_list=True,
-        )
-
-    results = run_together(sign_up, 10)
+def test_ten_sign_ups_for_three_places_give_three_and_a_waiting_list_of_seven_in_order(open_session):
+    point, session = open_session
+    results = run_together(family_signing_up(point, session, network=30, join_waiting_list=True), 10)
 
     assert all(isinstance(r, Participant) for r in results), results
     assert Participant.objects.active().filter(appointment=session).count() == 3
